@@ -1,0 +1,177 @@
+"""Scaling laws as small immutable objects: evaluate them, and read off optima.
+
+Units throughout: N in parameters, D in tokens, C in FLOP (unless a name says PF-days),
+losses in nats per token.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from helpers._validate import as_positive_array, broadcastable, positive_scalar
+
+__all__ = [
+    "PowerLaw", "SaturatingPowerLaw", "ChinchillaLaw", "KaplanLaws",
+    "HOFFMANN_ROUNDED", "HOFFMANN_UNROUNDED", "EPOCH_REFIT", "KAPLAN_2020",
+]
+
+
+@dataclass(frozen=True)
+class PowerLaw:
+    """y = a * x**(-alpha).  Introduced in 01.
+
+    a: value at x = 1 (y's units). alpha: exponent (> 0 means y falls as x grows).
+    """
+    a: float
+    alpha: float
+
+    def __post_init__(self):
+        positive_scalar("a", self.a)
+        positive_scalar("alpha", self.alpha)
+
+    def __call__(self, x):
+        """x: array of positive floats -> y, same shape."""
+        x = as_positive_array("x", x)
+        return self.a * x ** (-self.alpha)
+
+
+@dataclass(frozen=True)
+class SaturatingPowerLaw:
+    """y = E + (x0 / x)**alpha: a power law that levels off at E.  Introduced in 01, used in 02.
+
+    E: irreducible value (y's units, >= 0). x0: scale (x's units). alpha: exponent.
+    """
+    E: float
+    x0: float
+    alpha: float
+
+    def __post_init__(self):
+        positive_scalar("E", self.E, allow_zero=True)
+        positive_scalar("x0", self.x0)
+        positive_scalar("alpha", self.alpha)
+
+    def __call__(self, x):
+        """x: array of positive floats -> y, same shape."""
+        x = as_positive_array("x", x)
+        return self.E + (self.x0 / x) ** self.alpha
+
+    def reducible(self, x):
+        """y - E: the part of y a larger x can still remove; a pure power law in x."""
+        x = as_positive_array("x", x)
+        return (self.x0 / x) ** self.alpha
+
+
+@dataclass(frozen=True)
+class ChinchillaLaw:
+    """L(N, D) = E + A / N**alpha + B / D**beta (Hoffmann et al. 2022, eq. 2).  Introduced in 01, used in 06.
+
+    E: irreducible loss (nats/token). A, B: scales. alpha, beta: exponents for
+    parameters N and training tokens D.
+    """
+    E: float
+    A: float
+    B: float
+    alpha: float
+    beta: float
+
+    def __post_init__(self):
+        for name in ("E", "A", "B", "alpha", "beta"):
+            positive_scalar(name, getattr(self, name))
+
+    def loss(self, N, D):
+        """N (params), D (tokens): positive arrays that broadcast -> loss (nats/token)."""
+        N = as_positive_array("N", N)
+        D = as_positive_array("D", D)
+        N, D = broadcastable(N=N, D=D)
+        return self.E + self.A * N ** (-self.alpha) + self.B * D ** (-self.beta)
+
+    @property
+    def frontier_exponents(self):
+        """(a, b) with N_opt ∝ C**a and D_opt ∝ C**b; a + b = 1."""
+        total = self.alpha + self.beta
+        return self.beta / total, self.alpha / total
+
+    @property
+    def G(self):
+        """The frontier's scale G = (alpha A / (beta B))**(1 / (alpha + beta))."""
+        return (self.alpha * self.A / (self.beta * self.B)) ** (1.0 / (self.alpha + self.beta))
+
+    def compute_optimal(self, C):
+        """C (FLOP, positive array) -> (N_opt, D_opt) minimising loss subject to C = 6 N D.
+
+        Closed form: N_opt = G (C/6)**a, D_opt = (C/6) / N_opt.
+        """
+        C = as_positive_array("C", C)
+        a, _ = self.frontier_exponents
+        n_opt = self.G * (C / 6.0) ** a
+        return n_opt, (C / 6.0) / n_opt
+
+    def tokens_per_parameter(self, C):
+        """C (FLOP) -> D_opt / N_opt at the compute-optimal allocation."""
+        n_opt, d_opt = self.compute_optimal(C)
+        return d_opt / n_opt
+
+    def optimal_loss(self, C):
+        """C (FLOP) -> the lowest loss reachable with C = 6 N D."""
+        return self.loss(*self.compute_optimal(C))
+
+
+@dataclass(frozen=True)
+class KaplanLaws:
+    """Kaplan et al. 2020's fits (N: non-embedding params, D: tokens, C_min: PF-days).  Used in 05.
+
+    Field names follow the paper's Tables 2, 5 and 6.
+    """
+    alpha_N: float
+    N_c: float
+    alpha_D: float
+    D_c: float
+    alpha_C_min: float
+    C_c_min: float
+    joint_alpha_N: float
+    joint_alpha_D: float
+    joint_N_c: float
+    joint_D_c: float
+    p_N: float
+    N_e: float
+
+    def loss_vs_params(self, N):
+        """Eq. 1.1: L(N) = (N_c / N)**alpha_N, for models trained to convergence."""
+        N = as_positive_array("N", N)
+        return (self.N_c / N) ** self.alpha_N
+
+    def loss_vs_data(self, D):
+        """Eq. 1.2: L(D) = (D_c / D)**alpha_D, for large models with early stopping."""
+        D = as_positive_array("D", D)
+        return (self.D_c / D) ** self.alpha_D
+
+    def loss_vs_compute(self, C_min_pf_days):
+        """Eq. 1.3: L(C_min) = (C_c_min / C_min)**alpha_C_min, C_min in PF-days."""
+        C = as_positive_array("C_min_pf_days", C_min_pf_days)
+        return (self.C_c_min / C) ** self.alpha_C_min
+
+    def loss(self, N, D):
+        """Eq. 1.5: L(N, D) = [(N_c/N)**(alpha_N/alpha_D) + D_c/D]**alpha_D (Table 2 constants)."""
+        N = as_positive_array("N", N)
+        D = as_positive_array("D", D)
+        N, D = broadcastable(N=N, D=D)
+        ratio = self.joint_alpha_N / self.joint_alpha_D
+        return ((self.joint_N_c / N) ** ratio + self.joint_D_c / D) ** self.joint_alpha_D
+
+    def optimal_params(self, C_min_pf_days):
+        """Eq. 6.1 / Table 6: N_opt = N_e * C_min**p_N, C_min in PF-days."""
+        C = as_positive_array("C_min_pf_days", C_min_pf_days)
+        return self.N_e * C ** self.p_N
+
+
+# Hoffmann et al. 2022, App. D.2 (rounded as printed).
+HOFFMANN_ROUNDED = ChinchillaLaw(E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28)
+# The same fit unrounded, from the paper's TeX source (as used by Besiroglu et al. 2024).
+HOFFMANN_UNROUNDED = ChinchillaLaw(E=1.6934, A=406.40, B=410.72, alpha=0.33917084, beta=0.2849083)
+# Besiroglu et al. 2024 (Epoch AI) replication, Table 1 point estimates.
+EPOCH_REFIT = ChinchillaLaw(E=1.817, A=482.01, B=2085.43, alpha=0.3478, beta=0.3658)
+# Kaplan et al. 2020, Tables 2, 5 and 6.
+KAPLAN_2020 = KaplanLaws(
+    alpha_N=0.076, N_c=8.8e13, alpha_D=0.095, D_c=5.4e13, alpha_C_min=0.050, C_c_min=3.1e8,
+    joint_alpha_N=0.076, joint_alpha_D=0.103, joint_N_c=6.4e13, joint_D_c=1.8e13,
+    p_N=0.73, N_e=1.3e9,
+)

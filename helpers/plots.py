@@ -1,0 +1,64 @@
+"""Course figure style and small plotting helpers.  Introduced in 01.
+
+Every notebook starts with ``plots.use_course_style()``; the style file ships inside the
+package (helpers/course.mplstyle), so no figure depends on the network.
+"""
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from helpers._validate import as_positive_array, positive_int, positive_scalar
+
+__all__ = ["STYLE_FILE", "MARKERS", "use_course_style", "loglog", "decorate", "log_grid"]
+
+STYLE_FILE = Path(__file__).resolve().parent / "course.mplstyle"
+# Marker shapes to pair with the colour cycle when plotting data points.
+MARKERS = ("o", "s", "^", "D", "v", "P")
+
+
+def use_course_style():
+    """Apply the course's matplotlib style (colours paired with line styles, light grid)."""
+    plt.style.use(STYLE_FILE)
+
+
+def loglog(ax, xlabel, ylabel, title=None):
+    """Put ``ax`` on log-log axes and label them; labels should carry units, e.g. "N (parameters)".
+
+    Returns ax.
+    """
+    for name, text in (("xlabel", xlabel), ("ylabel", ylabel)):
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"{name} must be a non-empty label (with units), got {text!r}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def decorate(ax, legend=True, **options):
+    """ax.set(**options) (e.g. xlabel, ylim, title), then a legend if any artist has a label.
+
+    Returns ax.
+    """
+    ax.set(**options)
+    labelled = [h for h in ax.get_legend_handles_labels()[1] if not h.startswith("_")]
+    if legend and labelled:
+        ax.legend()
+    return ax
+
+
+def log_grid(x, *, points=200, extend=1.0):
+    """Points evenly spaced on a log axis spanning x (positive), widened by ``extend`` on each side.
+
+    extend: factor >= 1 (e.g. 10 adds a decade at both ends). Returns a (points,) array.
+    """
+    x = as_positive_array("x", x)
+    points = positive_int("points", points, minimum=2)
+    extend = positive_scalar("extend", extend)
+    if extend < 1:
+        raise ValueError(f"extend must be at least 1, got {extend}")
+    return np.geomspace(x.min() / extend, x.max() * extend, points)

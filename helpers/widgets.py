@@ -1,0 +1,122 @@
+"""Interactive explorers for the notebooks.  Each has a pure function (tested directly) and a
+small builder that wires it to ipywidgets sliders and a matplotlib figure.
+
+Introduced in 01: ``power_law_fit_demo`` / ``power_law_explorer``.
+"""
+from dataclasses import dataclass
+
+import ipywidgets as ipw
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import clear_output, display
+
+from helpers import fitting, plots
+from helpers._validate import finite_scalar, in_open_interval, positive_int, positive_scalar
+from helpers.laws import PowerLaw
+from helpers.synthetic import noisy_power_law
+
+__all__ = ["PowerLawFitDemo", "power_law_fit_demo", "power_law_explorer"]
+
+_X_START = 10.0          # first data point (arbitrary units of "data")
+_N_POINTS = 16
+_EXTRAPOLATE_DECADES = 2  # how far beyond the data the prediction is checked
+_DEMO_SCALE = 5.0         # y at x = 1 for the demo's true law
+
+
+@dataclass(frozen=True)
+class PowerLawFitDemo:
+    """One draw of noisy power-law data, its log- and linear-space fits, and their extrapolation.
+
+    x, y: the data (N_POINTS,). grid: x values for the curves, up to x_target. truth, log_fit,
+    linear_fit: curves on grid. x_target: where the extrapolation is judged.
+    *_alpha: fitted exponents. *_error: relative prediction error at x_target (fraction).
+    """
+    x: np.ndarray
+    y: np.ndarray
+    grid: np.ndarray
+    truth: np.ndarray
+    log_fit: np.ndarray
+    linear_fit: np.ndarray
+    x_target: float
+    log_alpha: float
+    linear_alpha: float
+    log_error: float
+    linear_error: float
+
+
+def power_law_fit_demo(alpha, noise, fit_decades, seed=0):
+    """Draw data from y = 5 x**(-alpha) with log-normal noise and fit it two ways.  Introduced in 01.
+
+    alpha: true exponent in (0, 2). noise: std of ln y (>= 0). fit_decades: decades of x
+    covered by the data, in [0.5, 6]. seed: int. Returns PowerLawFitDemo.
+    """
+    alpha = in_open_interval("alpha", alpha, 0.0, 2.0)
+    noise = positive_scalar("noise", noise, allow_zero=True)
+    fit_decades = finite_scalar("fit_decades", fit_decades)
+    if not 0.5 <= fit_decades <= 6:
+        raise ValueError(f"fit_decades must lie in [0.5, 6], got {fit_decades}")
+    seed = positive_int("seed", seed, minimum=0)
+    truth = PowerLaw(a=_DEMO_SCALE, alpha=alpha)
+    x = np.geomspace(_X_START, _X_START * 10 ** fit_decades, _N_POINTS)
+    y = noisy_power_law(truth, x, noise, seed)
+    log_fit = fitting.fit_power_law(x, y, space="log").law
+    linear_fit = fitting.fit_power_law(x, y, space="linear").law
+    x_target = x[-1] * 10 ** _EXTRAPOLATE_DECADES
+    grid = np.geomspace(x[0], x_target, 200)
+    true_target = truth(x_target)
+    return PowerLawFitDemo(
+        x=x, y=y, grid=grid, truth=truth(grid), log_fit=log_fit(grid), linear_fit=linear_fit(grid),
+        x_target=float(x_target), log_alpha=log_fit.alpha, linear_alpha=linear_fit.alpha,
+        log_error=float(log_fit(x_target) / true_target - 1),
+        linear_error=float(linear_fit(x_target) / true_target - 1),
+    )
+
+
+def power_law_explorer():
+    """Sliders for the true exponent, the noise, the decades of data and the seed; the plot shows
+    the data, the truth, both fits and their errors two decades beyond the data.  Introduced in 01.
+
+    Returns an ipywidgets VBox (display it, or make it the cell's last expression).
+    """
+    sliders = {
+        "alpha": ipw.FloatSlider(value=0.3, min=0.05, max=1.0, step=0.05, description="true α"),
+        "noise": ipw.FloatSlider(value=0.1, min=0.0, max=0.4, step=0.02, description="noise"),
+        "fit_decades": ipw.FloatSlider(value=2.0, min=0.5, max=4.0, step=0.5, description="decades"),
+        "seed": ipw.IntSlider(value=0, min=0, max=20, description="seed"),
+    }
+    for slider in sliders.values():
+        slider.continuous_update = False
+    fig, ax = plt.subplots()
+    plt.close(fig)  # shown through the Output widget only
+    points, = ax.plot([], [], "o", color="0.3", label="data")
+    truth_line, = ax.plot([], [], color="0.3", linestyle="-", linewidth=1, label="truth")
+    log_line, = ax.plot([], [], label="fit in log space")
+    linear_line, = ax.plot([], [], label="fit in linear space")
+    target = ax.axvline(1.0, color="0.5", linestyle=":", linewidth=1)
+    plots.loglog(ax, "x (e.g. training tokens)", "y (e.g. test error)")
+    ax.legend(loc="lower left")
+    output = ipw.Output()
+
+    def redraw(**values):
+        demo = power_law_fit_demo(**values)
+        points.set_data(demo.x, demo.y)
+        truth_line.set_data(demo.grid, demo.truth)
+        log_line.set_data(demo.grid, demo.log_fit)
+        linear_line.set_data(demo.grid, demo.linear_fit)
+        target.set_xdata([demo.x_target, demo.x_target])
+        curves = np.concatenate([demo.y, demo.truth, demo.log_fit, demo.linear_fit])
+        ax.set_xlim(demo.grid[0] / 1.5, demo.grid[-1] * 1.5)
+        ax.set_ylim(curves.min() / 1.5, curves.max() * 1.5)
+        ax.set_title(f"at the dotted line: log fit {demo.log_error:+.0%} (α={demo.log_alpha:.3f}), "
+                     f"linear fit {demo.linear_error:+.0%} (α={demo.linear_alpha:.3f})", fontsize=10)
+        with output:
+            clear_output(wait=True)
+            display(fig)
+
+    widget_values = ipw.interactive_output(redraw, sliders)
+    controls = ipw.HBox([ipw.VBox([sliders["alpha"], sliders["noise"]]),
+                         ipw.VBox([sliders["fit_decades"], sliders["seed"]])])
+    box = ipw.VBox([controls, output, widget_values])
+    box.figure = fig  # kept for tests and for saving a snapshot
+    box.sliders = sliders
+    return box

@@ -1,0 +1,147 @@
+"""fit_chinchilla: recovery, the paper's global optimum, derivatives, bootstrap."""
+import numpy as np
+import pytest
+
+from helpers import chinchilla_fit, fitting, laws, synthetic
+
+
+def _random_truth(seed):
+    rng = np.random.default_rng(3000 + seed)
+    return laws.ChinchillaLaw(E=float(rng.uniform(1.5, 2.0)), A=float(10 ** rng.uniform(2, 3.5)),
+                              B=float(10 ** rng.uniform(2, 3.5)), alpha=float(rng.uniform(0.25, 0.45)),
+                              beta=float(rng.uniform(0.25, 0.45)))
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_recovers_random_truths_from_noisy_runs(seed):
+    truth = _random_truth(seed)
+    N, D, loss = synthetic.chinchilla_design_runs(truth, 24, 10, 0.008, seed)
+    fit = fitting.fit_chinchilla(N, D, loss)
+    assert fit.converged and fit.n_points == 240
+    # The optimum is at least as good as the truth on the paper's own objective.
+    assert fit.objective <= fitting.chinchilla_objective(truth, N, D, loss) + 1e-12
+    # Each estimate lies within 4 bootstrap standard errors of the truth (errors measured over
+    # these 25 truths stay below 3 standard errors), and within a fixed sanity bound.
+    spread = fitting.bootstrap_chinchilla(N, D, loss, 100, seed=seed).samples
+    estimates = {"alpha": fit.law.alpha, "beta": fit.law.beta, "E": fit.law.E,
+                 "a": fit.law.frontier_exponents[0]}
+    true_values = {"alpha": truth.alpha, "beta": truth.beta, "E": truth.E,
+                   "a": truth.frontier_exponents[0]}
+    bounds = {"alpha": 0.1, "beta": 0.1, "E": 0.15, "a": 0.08}
+    for name, estimate in estimates.items():
+        error = abs(estimate - true_values[name])
+        assert error < 4 * spread[name].std(), name
+        assert error < bounds[name], name
+    # Predictions one decade of compute beyond the data stay within 1% of the truth.
+    np.testing.assert_allclose(fit.law.optimal_loss(3e23), truth.optimal_loss(3e23), rtol=0.01)
+
+
+@pytest.mark.parametrize("law", [laws.HOFFMANN_UNROUNDED, laws.EPOCH_REFIT])
+def test_noise_free_runs_give_the_truth(law):
+    N, D, loss = synthetic.chinchilla_design_runs(law, 9, 8, 0.0, 0)
+    fit = fitting.fit_chinchilla(N, D, loss)
+    for name, value in fit.params.items():
+        assert value == pytest.approx(getattr(law, name), rel=1e-4), name
+    assert fit.objective < 1e-12
+
+
+def _forty_runs(seed, law, outliers):
+    N, D, loss = synthetic.chinchilla_design_runs(law, 8, 5, 0.01, seed)
+    if outliers:
+        loss[::7] *= 1.15
+    return N, D, loss
+
+
+@pytest.mark.parametrize("seed,law,outliers", [(0, laws.EPOCH_REFIT, False),
+                                               (1, laws.HOFFMANN_UNROUNDED, True)])
+def test_reaches_the_optimum_of_the_full_4500_start_grid(seed, law, outliers):
+    # The paper's method: L-BFGS-B from every one of the 4500 starts (about 25 s on 40 runs).
+    N, D, loss = _forty_runs(seed, law, outliers)
+    reference = fitting.fit_chinchilla_paper_grid(N, D, loss)
+    fast = fitting.fit_chinchilla(N, D, loss)
+    assert fast.objective <= reference.objective + 1e-9
+    assert fast.law.alpha == pytest.approx(reference.law.alpha, rel=1e-3)
+    assert fast.law.beta == pytest.approx(reference.law.beta, rel=1e-3)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_no_worse_than_300_random_grid_starts_on_240_runs(seed):
+    N, D, loss = synthetic.chinchilla_design_runs(_random_truth(seed), 24, 10, 0.008, seed)
+    rows = np.random.default_rng(seed).choice(len(chinchilla_fit.PAPER_GRID), 300, replace=False)
+    reference = fitting.fit_chinchilla_paper_grid(N, D, loss, grid=chinchilla_fit.PAPER_GRID[rows])
+    assert fitting.fit_chinchilla(N, D, loss).objective <= reference.objective + 1e-9
+
+
+def test_objective_matches_a_direct_computation():
+    law = laws.HOFFMANN_ROUNDED
+    N, D, loss = synthetic.chinchilla_design_runs(law, 3, 4, 0.02, 5)
+    r = np.log(law.loss(N, D)) - np.log(loss)
+    delta = 1e-3
+    huber = np.where(np.abs(r) <= delta, 0.5 * r ** 2, delta * (np.abs(r) - delta / 2))
+    assert fitting.chinchilla_objective(law, N, D, loss) == pytest.approx(huber.sum(), rel=1e-10)
+
+
+def test_gradient_and_hessian_match_finite_differences():
+    N, D, loss = synthetic.chinchilla_design_runs(laws.EPOCH_REFIT, 6, 8, 0.01, 2)
+    x, y, log_loss = np.log(N) - np.log(N).mean(), np.log(D) - np.log(D).mean(), np.log(loss)
+    weights = np.random.default_rng(0).random(x.size)
+    theta = np.array([[0.3, 0.5, 0.6, 0.3, 0.35]])
+    delta = 0.05  # wide enough that many points sit in Huber's quadratic zone
+    f, g, H = chinchilla_fit._evaluate(theta, x, y, log_loss, weights, delta, 2)
+    eps = 1e-6
+    for j in range(5):
+        step = np.zeros((1, 5))
+        step[0, j] = eps
+        f_plus, g_plus = chinchilla_fit._evaluate(theta + step, x, y, log_loss, weights, delta, 1)
+        f_minus, g_minus = chinchilla_fit._evaluate(theta - step, x, y, log_loss, weights, delta, 1)
+        assert (f_plus - f_minus)[0] / (2 * eps) == pytest.approx(g[0, j], rel=1e-6, abs=1e-9)
+        np.testing.assert_allclose((g_plus - g_minus)[0] / (2 * eps), H[0, j], rtol=1e-5, atol=1e-8)
+
+
+def test_mean_instead_of_sum_stops_lbfgs_early():
+    # Besiroglu et al. 2024's explanation of Hoffmann's narrow intervals, on a few starts.
+    N, D, loss = synthetic.chinchilla_design_runs(laws.EPOCH_REFIT, 24, 10, 0.008, 0)
+    starts = chinchilla_fit.PAPER_GRID[::450]
+    summed = fitting.fit_chinchilla_paper_grid(N, D, loss, grid=starts, reduce="sum")
+    averaged = fitting.fit_chinchilla_paper_grid(N, D, loss, grid=starts, reduce="mean",
+                                                 require_convergence=False)
+    assert averaged.objective > summed.objective * 1.01
+
+
+def test_bootstrap_is_reproducible_and_covers_the_truth():
+    truth = laws.EPOCH_REFIT
+    N, D, loss = synthetic.chinchilla_design_runs(truth, 24, 10, 0.008, 11)
+    first = fitting.bootstrap_chinchilla(N, D, loss, 200, seed=4)
+    again = fitting.bootstrap_chinchilla(N, D, loss, 200, seed=4)
+    other = fitting.bootstrap_chinchilla(N, D, loss, 200, seed=5)
+    np.testing.assert_array_equal(first.samples["alpha"], again.samples["alpha"])
+    assert not np.array_equal(first.samples["alpha"], other.samples["alpha"])
+    assert first.n_failed == 0 and first.samples["alpha"].shape == (200,)
+    for name in ("alpha", "beta", "E", "a"):
+        low, high = first.interval(name, 0.99)
+        value = truth.frontier_exponents[0] if name == "a" else getattr(truth, name)
+        assert low < value < high, name
+    low99, high99 = first.interval("alpha", 0.99)
+    low80, high80 = first.interval("alpha", 0.8)
+    assert low99 < low80 < high80 < high99
+
+
+def test_bootstrap_samples_are_refits_of_the_resampled_runs():
+    N, D, loss = synthetic.chinchilla_design_runs(laws.EPOCH_REFIT, 10, 8, 0.01, 3)
+    result = fitting.bootstrap_chinchilla(N, D, loss, 10, seed=0)
+    counts = np.random.default_rng(0).multinomial(N.size, np.full(N.size, 1 / N.size), size=10)
+    for k in (0, 7):
+        index = np.repeat(np.arange(N.size), counts[k])
+        direct = fitting.fit_chinchilla(N[index], D[index], loss[index])
+        assert result.samples["alpha"][k] == pytest.approx(direct.law.alpha, rel=1e-5)
+        assert result.samples["B"][k] == pytest.approx(direct.law.B, rel=1e-3)
+
+
+def test_bootstrap_intervals_narrow_with_more_runs():
+    truth = laws.EPOCH_REFIT
+    widths = []
+    for sizes in (4, 16):
+        N, D, loss = synthetic.chinchilla_design_runs(truth, 9, sizes, 0.008, 1)
+        low, high = fitting.bootstrap_chinchilla(N, D, loss, 200, seed=0).interval("alpha")
+        widths.append(high - low)
+    assert widths[1] < 0.75 * widths[0]
