@@ -307,11 +307,27 @@ def fit_chinchilla(N, D, loss, *, delta=1e-3, require_convergence=True):
     starts = _projection_starts(xc, yc, log_loss, delta)
     theta, f, converged = _newton(starts, xc, yc, log_loss, 1.0, delta)
     best = int(np.argmin(np.where(np.isfinite(f), f, np.inf)))
-    if require_convergence and not converged[best]:
-        raise FitError("fit_chinchilla did not converge: the objective's gradient stayed large; "
-                       "check that loss really falls with both N and D")
+    vanished = _vanished_term(theta[best], xc, yc)
+    ok = bool(converged[best]) and vanished is None
+    if require_convergence and not ok:
+        reason = (f"the {vanished} term shrank to nothing, so loss does not fall with {vanished} in "
+                  "these runs" if vanished else "the objective's gradient stayed large")
+        raise FitError(f"fit_chinchilla did not converge: {reason}; check that loss falls with both "
+                       "N and D")
     return ChinchillaFit(law=_to_law(theta[best], x_mean, y_mean), objective=float(f[best]),
-                         converged=bool(converged[best]), n_points=x.size, delta=delta)
+                         converged=ok, n_points=x.size, delta=delta)
+
+
+def _vanished_term(theta, x, y):
+    """'N' or 'D' if that term's share of the predicted loss is negligible at every run, else None."""
+    a, b, e, alpha, beta = theta
+    terms = np.stack([a - alpha * x, b - beta * y, np.full_like(x, e)])
+    shares = np.exp(terms - terms.max(axis=0))
+    shares /= shares.sum(axis=0)
+    for name, share in (("N", shares[0]), ("D", shares[1])):
+        if share.max() < 1e-6:
+            return name
+    return None
 
 
 def fit_chinchilla_paper_grid(N, D, loss, *, delta=1e-3, grid=None, reduce="sum",

@@ -1,0 +1,115 @@
+"""Every public helper rejects bad input with an error that names the argument."""
+import numpy as np
+import pytest
+
+from helpers import check, compute, datasets, fitting, laws, plots, synthetic, widgets
+
+GOOD_N, GOOD_D, GOOD_LOSS = synthetic.chinchilla_design_runs(laws.EPOCH_REFIT, 5, 4, 0.01, 0)
+X = np.geomspace(1, 1e4, 8)
+Y = 3 * X ** -0.4
+
+
+def runs(**changes):
+    values = {"N": GOOD_N, "D": GOOD_D, "loss": GOOD_LOSS}
+    values.update(changes)
+    return values
+
+
+def bad(array, index, value):
+    out = np.array(array, dtype=float)
+    out[index] = value
+    return out
+
+
+CASES = [
+    # (call, arguments, error type, words the message must contain)
+    (laws.PowerLaw, dict(a=-1.0, alpha=0.5), ValueError, "a must be positive"),
+    (laws.PowerLaw, dict(a=1.0, alpha=np.nan), ValueError, "alpha must be finite"),
+    (laws.PowerLaw, dict(a="big", alpha=0.5), TypeError, "a must be"),
+    (laws.PowerLaw, dict(a=[1.0, 2.0], alpha=0.5), TypeError, "a must be a single number"),
+    (laws.SaturatingPowerLaw, dict(E=-0.1, x0=1.0, alpha=0.3), ValueError, "E must be non-negative"),
+    (laws.SaturatingPowerLaw, dict(E=1.0, x0=0.0, alpha=0.3), ValueError, "x0 must be positive"),
+    (laws.ChinchillaLaw, dict(E=1.7, A=400, B=400, alpha=0.0, beta=0.3), ValueError, "alpha must be positive"),
+    (laws.ChinchillaLaw, dict(E=np.inf, A=400, B=400, alpha=0.3, beta=0.3), ValueError, "E must be finite"),
+    (laws.ChinchillaLaw, dict(E=1.7, A=400, B=True, alpha=0.3, beta=0.3), TypeError, "B must be a single number"),
+    (laws.HOFFMANN_ROUNDED.loss, dict(N=[1e9, -1e9], D=1e10), ValueError, "N must be positive"),
+    (laws.HOFFMANN_ROUNDED.loss, dict(N=1e9, D=[np.nan]), ValueError, "D must be finite"),
+    (laws.HOFFMANN_ROUNDED.loss, dict(N=[1e9, 2e9], D=[1e10, 2e10, 3e10]), ValueError, "N (2,), D (3,)"),
+    (laws.HOFFMANN_ROUNDED.compute_optimal, dict(C=0.0), ValueError, "C must be positive"),
+    (laws.HOFFMANN_ROUNDED.tokens_per_parameter, dict(C=[1e20, np.inf]), ValueError, "C must be finite"),
+    (laws.KAPLAN_2020.loss_vs_params, dict(N=-5.0), ValueError, "N must be positive"),
+    (laws.KAPLAN_2020.loss_vs_compute, dict(C_min_pf_days=0), ValueError, "C_min_pf_days must be positive"),
+    (laws.KAPLAN_2020.loss, dict(N=1e9, D=0), ValueError, "D must be positive"),
+    (compute.training_flops, dict(N=0, D=1e9), ValueError, "N must be positive"),
+    (compute.training_flops, dict(N=[1e9, 2e9], D=[1e9, 2e9, 3e9]), ValueError, "do not broadcast"),
+    (compute.pf_days, dict(flops=-1.0), ValueError, "flops must be positive"),
+    (compute.flops_from_pf_days, dict(days=np.nan), ValueError, "days must be finite"),
+    (compute.tokens_per_parameter, dict(N=1e9, D=-1), ValueError, "D must be positive"),
+    (fitting.fit_power_law, dict(x=X[:2], y=Y[:2]), ValueError, "x needs at least 3 values"),
+    (fitting.fit_power_law, dict(x=X, y=Y[:-1]), ValueError, "x (8,), y (7,)"),
+    (fitting.fit_power_law, dict(x=bad(X, 2, 0.0), y=Y), ValueError, "x must be positive"),
+    (fitting.fit_power_law, dict(x=X, y=bad(Y, 0, np.nan)), ValueError, "y must be finite"),
+    (fitting.fit_power_law, dict(x=X, y=Y, space="semilog"), ValueError, "space must be 'log' or 'linear'"),
+    (fitting.fit_power_law, dict(x=np.ones(5), y=np.arange(1.0, 6.0)), ValueError, "x needs at least 2 distinct"),
+    (fitting.fit_power_law, dict(x=X.reshape(2, 4), y=Y.reshape(2, 4)), ValueError, "x must be 1-dimensional"),
+    (fitting.fit_saturating_power_law, dict(x=X[:3], y=Y[:3]), ValueError, "x needs at least 4 values"),
+    (fitting.fit_saturating_power_law, dict(x=X, y=-Y), ValueError, "y must be positive"),
+    (fitting.fit_chinchilla, runs(N=GOOD_N[:4], D=GOOD_D[:4], loss=GOOD_LOSS[:4]), ValueError, "N needs at least 5 values"),
+    (fitting.fit_chinchilla, runs(loss=GOOD_LOSS[:-1]), ValueError, "loss (19,)"),
+    (fitting.fit_chinchilla, runs(N=bad(GOOD_N, 3, -1e9)), ValueError, "N must be positive"),
+    (fitting.fit_chinchilla, runs(D=bad(GOOD_D, 0, np.inf)), ValueError, "D must be finite"),
+    (fitting.fit_chinchilla, runs(loss=bad(GOOD_LOSS, 5, 0.0)), ValueError, "loss must be positive"),
+    (fitting.fit_chinchilla, runs(N=np.full(20, 1e9)), ValueError, "N needs at least 3 distinct values"),
+    (fitting.fit_chinchilla, dict(**runs(), delta=0.0), ValueError, "delta must be positive"),
+    (fitting.fit_chinchilla_paper_grid, dict(**runs(), grid=np.zeros((3, 4))), ValueError, "grid must have shape (K, 5)"),
+    (fitting.fit_chinchilla_paper_grid, dict(**runs(), grid=np.full((2, 5), np.nan)), ValueError, "grid must be finite"),
+    (fitting.fit_chinchilla_paper_grid, dict(**runs(), reduce="median"), ValueError, "reduce must be 'sum' or 'mean'"),
+    (fitting.chinchilla_objective, dict(law="hoffmann", **runs()), TypeError, "law must be a ChinchillaLaw"),
+    (fitting.bootstrap_chinchilla, dict(**runs(), n_resamples=5, seed=0), ValueError, "n_resamples must be at least 10"),
+    (fitting.bootstrap_chinchilla, dict(**runs(), n_resamples=100.0, seed=0), TypeError, "n_resamples must be an integer"),
+    (fitting.bootstrap_chinchilla, dict(**runs(), n_resamples=100, seed=-1), ValueError, "seed must be at least 0"),
+    (synthetic.noisy_power_law, dict(law=laws.HOFFMANN_ROUNDED, x=X, noise=0.1, seed=0), TypeError, "law must be a PowerLaw"),
+    (synthetic.noisy_power_law, dict(law=laws.PowerLaw(1, 1), x=X, noise=-0.1, seed=0), ValueError, "noise must be non-negative"),
+    (synthetic.chinchilla_design_runs, dict(law=laws.EPOCH_REFIT, n_budgets=0, sizes_per_budget=3, noise=0, seed=0), ValueError, "n_budgets must be at least 1"),
+    (synthetic.chinchilla_design_runs, dict(law=laws.EPOCH_REFIT, n_budgets=3, sizes_per_budget=3, noise=0, seed=0, min_flops=1e22, max_flops=1e20), ValueError, "max_flops must be at least min_flops"),
+    (synthetic.chinchilla_design_runs, dict(law=laws.EPOCH_REFIT, n_budgets=3, sizes_per_budget=3, noise=0, seed=0, spread=0.5), ValueError, "spread must be at least 1"),
+    (widgets.power_law_fit_demo, dict(alpha=2.5, noise=0.1, fit_decades=2), ValueError, "alpha must lie strictly between"),
+    (widgets.power_law_fit_demo, dict(alpha=0.3, noise=0.1, fit_decades=10), ValueError, "fit_decades must lie in"),
+    (widgets.power_law_fit_demo, dict(alpha=0.3, noise=np.nan, fit_decades=2), ValueError, "noise must be finite"),
+    (plots.log_grid, dict(x=[1.0, 10.0], extend=0.5), ValueError, "extend must be at least 1"),
+    (plots.log_grid, dict(x=[0.0, 10.0]), ValueError, "x must be positive"),
+    (datasets.load, dict(name="no_such_table"), KeyError, "name must be one of"),
+    (check.function, dict(func=abs, cases=[]), ValueError, "cases must list"),
+]
+
+
+@pytest.mark.parametrize("call,arguments,error,words", CASES,
+                         ids=[f"{getattr(c, '__qualname__', c)}-{i}" for i, (c, *_) in enumerate(CASES)])
+def test_bad_input_is_rejected_with_a_clear_message(call, arguments, error, words):
+    with pytest.raises(error) as caught:
+        call(**arguments)
+    assert words in str(caught.value)
+
+
+def test_there_are_at_least_forty_cases():
+    assert len(CASES) >= 40
+
+
+def test_a_fit_that_cannot_converge_raises_or_reports_it():
+    # Loss that grows with model size: no decreasing power law in N can describe it.
+    N, D, _ = synthetic.chinchilla_design_runs(laws.EPOCH_REFIT, 6, 6, 0.0, 0)
+    loss = 2.0 + 1e-6 * N ** 0.5
+    with pytest.raises(fitting.FitError):
+        fitting.fit_chinchilla(N, D, loss)
+    result = fitting.fit_chinchilla(N, D, loss, require_convergence=False)
+    assert result.converged is False
+
+
+def test_plots_loglog_needs_labels():
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots()
+    try:
+        with pytest.raises(ValueError, match="xlabel must be a non-empty label"):
+            plots.loglog(ax, "", "loss (nats/token)")
+    finally:
+        plt.close(fig)

@@ -1,0 +1,81 @@
+"""The notebook 01 explorer: its pure function, and the widget wired to it."""
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from helpers import laws, plots, widgets
+
+
+def test_demo_without_noise_fits_exactly_and_extrapolates_exactly():
+    demo = widgets.power_law_fit_demo(alpha=0.4, noise=0.0, fit_decades=2, seed=0)
+    assert demo.log_alpha == pytest.approx(0.4, rel=1e-9)
+    assert demo.linear_alpha == pytest.approx(0.4, rel=1e-6)
+    assert abs(demo.log_error) < 1e-8 and abs(demo.linear_error) < 1e-6
+    assert demo.x_target == pytest.approx(demo.x[-1] * 100)
+    np.testing.assert_allclose(demo.truth, laws.PowerLaw(5.0, 0.4)(demo.grid))
+
+
+def test_demo_is_seeded():
+    first = widgets.power_law_fit_demo(0.3, 0.1, 2.0, seed=3)
+    again = widgets.power_law_fit_demo(0.3, 0.1, 2.0, seed=3)
+    other = widgets.power_law_fit_demo(0.3, 0.1, 2.0, seed=4)
+    np.testing.assert_array_equal(first.y, again.y)
+    assert not np.array_equal(first.y, other.y)
+
+
+def test_more_decades_of_data_extrapolate_better_on_average():
+    def mean_abs_error(decades):
+        return np.mean([abs(widgets.power_law_fit_demo(0.3, 0.2, decades, seed=s).log_error)
+                        for s in range(40)])
+
+    assert mean_abs_error(4.0) < 0.5 * mean_abs_error(1.0)
+
+
+def test_explorer_redraws_when_a_slider_moves():
+    box = widgets.power_law_explorer()
+    ax = box.figure.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    before = np.array(lines["truth"].get_ydata())
+    title_before = ax.get_title()
+    box.sliders["alpha"].value = 0.8
+    after = np.array(lines["truth"].get_ydata())
+    expected = widgets.power_law_fit_demo(0.8, box.sliders["noise"].value,
+                                          box.sliders["fit_decades"].value, box.sliders["seed"].value)
+    np.testing.assert_allclose(after, expected.truth)
+    assert not np.allclose(before, after)
+    assert ax.get_title() != title_before and "α=" in ax.get_title()
+    box.sliders["seed"].value = 5
+    np.testing.assert_allclose(lines["data"].get_ydata(), widgets.power_law_fit_demo(0.8, 0.1, 2.0, 5).y)
+    plt.close(box.figure)
+
+
+def test_sliders_update_only_on_release():
+    box = widgets.power_law_explorer()
+    assert all(not s.continuous_update for s in box.sliders.values())
+    plt.close(box.figure)
+
+
+def test_course_style_pairs_colours_with_line_styles():
+    with matplotlib.rc_context():
+        plots.use_course_style()
+        cycle = list(matplotlib.rcParams["axes.prop_cycle"])
+        assert len(cycle) >= 4
+        assert len({c["linestyle"] for c in cycle}) == len(cycle)
+        assert len({c["color"] for c in cycle}) == len(cycle)
+
+
+def test_loglog_and_decorate():
+    fig, ax = plt.subplots()
+    plots.loglog(ax, "N (parameters)", "loss (nats/token)", title="t")
+    ax.plot([1, 10], [3, 2], label="fit")
+    plots.decorate(ax, xlim=(1, 10))
+    assert ax.get_xscale() == "log" and ax.get_ylabel() == "loss (nats/token)"
+    assert ax.get_legend() is not None and ax.get_xlim() == pytest.approx((1, 10))
+    plt.close(fig)
+
+
+def test_log_grid():
+    grid = plots.log_grid([10.0, 1000.0], points=5, extend=10)
+    np.testing.assert_allclose(grid, [1, 10, 100, 1e3, 1e4])
