@@ -63,12 +63,22 @@ class Table:
         """'source, location (status X)' for printing under a figure or table."""
         return f"{self.source}, {self.location} (status {self.status})"
 
-    def __str__(self):
-        cells = [[_format_cell(self.data[c][i]) for c in self.columns] for i in range(len(self))]
-        widths = [max(len(c), *(len(r[j]) for r in cells)) for j, c in enumerate(self.columns)]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(self.columns, widths))]
-        lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)) for r in cells]
+    def to_text(self, columns=None):
+        """The table as aligned text (numbers to 4 significant digits), with its source underneath.
+
+        columns: names to show, in order; default all.
+        """
+        columns = list(self.columns if columns is None else columns)
+        for column in columns:
+            self[column]  # names an unknown column clearly
+        cells = [[_format_cell(self.data[c][i]) for c in columns] for i in range(len(self))]
+        widths = [max(len(c), *(len(r[j]) for r in cells)) for j, c in enumerate(columns)]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
+        lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
         return "\n".join([*lines, f"Source: {self.citation}"])
+
+    def __str__(self):
+        return self.to_text()
 
 
 def _format_cell(value):

@@ -6,11 +6,12 @@ package (helpers/course.mplstyle), so no figure depends on the network.
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+from matplotlib import ticker
 import numpy as np
 
 from helpers._validate import as_positive_array, positive_int, positive_scalar
 
-__all__ = ["STYLE_FILE", "MARKERS", "use_course_style", "loglog", "decorate", "log_grid"]
+__all__ = ["STYLE_FILE", "MARKERS", "use_course_style", "log_scale", "loglog", "decorate", "log_grid"]
 
 STYLE_FILE = Path(__file__).resolve().parent / "course.mplstyle"
 # Marker shapes to pair with the colour cycle when plotting data points.
@@ -22,6 +23,31 @@ def use_course_style():
     plt.style.use(STYLE_FILE)
 
 
+class _PlainLogFormatter(ticker.LogFormatterSciNotation):
+    """Log-axis labels as plain numbers (2.5, 0.03) on axes spanning under two decades, where
+    powers of ten would label only one or two ticks; powers of ten on wider axes."""
+
+    def __call__(self, x, pos=None):
+        label = super().__call__(x, pos)
+        low, high = sorted(abs(v) for v in self.axis.get_view_interval())
+        if label and low > 0 and high / low < 100:
+            return f"{x:g}"
+        return label
+
+
+def log_scale(ax, x=True, y=True):
+    """Put the chosen axes of ``ax`` on a log scale, labelled with plain numbers where short.
+
+    Returns ax.
+    """
+    for use, set_scale, axis in ((x, ax.set_xscale, ax.xaxis), (y, ax.set_yscale, ax.yaxis)):
+        if use:
+            set_scale("log")
+            axis.set_major_formatter(_PlainLogFormatter())
+            axis.set_minor_formatter(_PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(1.2, 0.5)))
+    return ax
+
+
 def loglog(ax, xlabel, ylabel, title=None):
     """Put ``ax`` on log-log axes and label them; labels should carry units, e.g. "N (parameters)".
 
@@ -30,8 +56,7 @@ def loglog(ax, xlabel, ylabel, title=None):
     for name, text in (("xlabel", xlabel), ("ylabel", ylabel)):
         if not isinstance(text, str) or not text.strip():
             raise ValueError(f"{name} must be a non-empty label (with units), got {text!r}")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
+    log_scale(ax)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title is not None:

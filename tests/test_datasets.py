@@ -90,6 +90,10 @@ def test_table_access_and_citation():
     assert table.row("model", "Chinchilla")["params"] == 70e9
     assert "Hoffmann et al. 2022" in table.citation and "Table 1" in table.citation
     assert "Source:" in str(table)
+    text = table.to_text(["model", "params"]).splitlines()
+    assert text[0].split() == ["model", "params"] and text[6].split() == ["Chinchilla", "7e+10"]
+    with pytest.raises(KeyError, match="column must be one of"):
+        table.to_text(["model", "size"])
     with pytest.raises(KeyError, match="column must be one of"):
         table["nope"]
     with pytest.raises(KeyError, match="no row"):

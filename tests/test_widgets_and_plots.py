@@ -79,3 +79,15 @@ def test_loglog_and_decorate():
 def test_log_grid():
     grid = plots.log_grid([10.0, 1000.0], points=5, extend=10)
     np.testing.assert_allclose(grid, [1, 10, 100, 1e3, 1e4])
+
+
+def test_log_axes_show_plain_numbers_where_short():
+    fig, ax = plt.subplots()
+    ax.plot([1e8, 1e10], [4.0, 2.0])
+    plots.loglog(ax, "D (tokens)", "loss (nats/token)")
+    fig.canvas.draw()
+    y_labels = [t.get_text() for t in ax.get_yticklabels(minor=True) if t.get_text()]
+    x_labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert "3" in y_labels and "4" in y_labels
+    assert any("10^{9}" in label for label in x_labels)
+    plt.close(fig)

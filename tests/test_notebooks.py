@@ -1,0 +1,106 @@
+"""Notebook hygiene (what nbval does not check) and the exercise solutions actually pass."""
+import contextlib
+import io
+import json
+import re
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb"))
+STUB = 'raise NotImplementedError("Exercise'
+SOLUTION = re.compile(r"<details><summary>Solution.*?```python\n(.*?)```", re.S)
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def code_cells(nb):
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def test_there_are_notebooks_and_no_stray_ones():
+    assert NOTEBOOKS, "no course notebooks found"
+    every = {p.name for p in NOTEBOOK_DIR.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts}
+    assert every == {p.name for p in NOTEBOOKS}, "notebooks must be named NN-topic.ipynb"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_restart_and_run_all_was_used(path):
+    counts = [c["execution_count"] for c in code_cells(load(path))]
+    assert counts == list(range(1, len(counts) + 1))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_outputs_are_clean(path):
+    nb = load(path)
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    for i, cell in enumerate(code_cells(nb)):
+        assert "execution" not in cell["metadata"], f"cell {i}: timing metadata"
+        for out in cell["outputs"]:
+            assert out["output_type"] != "error", f"cell {i}: stored traceback"
+            data = out.get("data", {})
+            assert "image/svg+xml" not in data, f"cell {i}: SVG output (use PNG)"
+            text = json.dumps({k: v for k, v in data.items() if not k.startswith("image/")}) + \
+                "".join(out.get("text", ""))
+            assert not re.search(r"0x[0-9a-fA-F]{6,}", text), f"cell {i}: memory address"
+            assert not re.search(r"(/home/|/Users/|/root/|/tmp/|/work/|[A-Z]:\\\\)", text), \
+                f"cell {i}: absolute path"
+            if out.get("name") == "stderr":
+                pytest.fail(f"cell {i}: stderr output (a warning?): {''.join(out['text'])[:200]}")
+            if "application/vnd.jupyter.widget-view+json" in data:
+                assert "nbval-ignore-output" in cell["metadata"].get("tags", []), \
+                    f"cell {i}: widget cell without the nbval-ignore-output tag"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_follows_the_course_skeleton(path):
+    nb = load(path)
+    first = "".join(nb["cells"][0]["source"])
+    number = path.name[:2]
+    assert first.startswith(f"# {number} · "), "title must be '# NN · Topic'"
+    assert "**Estimated time:**" in first and "**You will learn to**" in first
+    setup = "".join(code_cells(nb)[0]["source"])
+    assert setup.startswith("# Setup:") and "plots.use_course_style()" in setup
+    assert "from helpers import" in setup
+    headings = [line for c in nb["cells"] if c["cell_type"] == "markdown"
+                for line in "".join(c["source"]).splitlines() if line.startswith("## ")]
+    assert "## Summary" in headings and "## Further reading" in headings
+    assert any(h.startswith("## Exercises") for h in headings)
+    numbered = [h for h in headings if re.match(r"## \d+\. ", h)]
+    assert [int(h.split()[1][:-1]) for h in numbered] == list(range(1, len(numbered) + 1))
+    for i, cell in enumerate(code_cells(nb)):
+        assert "sys.path" not in "".join(cell["source"]), f"cell {i}: sys.path trick"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_exercise_solutions_pass_their_checks(path, monkeypatch):
+    """Run the notebook with each exercise stub replaced by its solution; every check must pass."""
+    nb = load(path)
+    cells = nb["cells"]
+    sources, n_exercises = [], 0
+    for i, cell in enumerate(cells):
+        source = "".join(cell["source"])
+        if cell["cell_type"] != "code":
+            continue
+        if STUB in source:
+            solution = next(SOLUTION.search("".join(c["source"])) for c in cells[i + 1:]
+                            if c["cell_type"] == "markdown" and SOLUTION.search("".join(c["source"])))
+            source = solution.group(1)
+            n_exercises += 1
+        sources.append(source)
+    assert n_exercises >= 1, "every notebook has at least one exercise"
+    monkeypatch.chdir(NOTEBOOK_DIR)
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    monkeypatch.setattr(plt, "show", lambda *a, **k: plt.close("all"))
+    namespace, printed = {"__name__": "__notebook__"}, io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        for source in sources:
+            exec(compile(source, path.name, "exec"), namespace)
+    out = printed.getvalue()
+    assert "✗" not in out and "○" not in out, out
+    assert out.count("✓") >= n_exercises
