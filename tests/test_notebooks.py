@@ -104,3 +104,10 @@ def test_exercise_solutions_pass_their_checks(path, monkeypatch):
     out = printed.getvalue()
     assert "✗" not in out and "○" not in out, out
     assert out.count("✓") >= n_exercises
+
+
+def test_readme_lists_every_notebook_with_its_title():
+    readme = (NOTEBOOK_DIR.parent / "README.md").read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        title = "".join(load(path)["cells"][0]["source"]).splitlines()[0].split(" · ", 1)[1]
+        assert f"| {path.name[:2]} | [{title}](notebooks/{path.name}) |" in readme, path.name
