@@ -19,6 +19,8 @@ LAB_FLAGS := --LabApp.news_url=None \
 	--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 	--LabApp.extension_manager=readonly \
 	$(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
+# Extra options for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port 8890"
+LAB_ARGS ?=
 
 .PHONY: install lab test benchmark manifest constraints clean
 
@@ -33,7 +35,7 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	touch $@
 
 lab: install
-	$(BIN)/jupyter lab $(FIRST_NOTEBOOK) $(LAB_FLAGS)
+	$(BIN)/jupyter lab $(FIRST_NOTEBOOK) $(LAB_FLAGS) $(LAB_ARGS)
 
 test: install
 	$(BIN)/python -m pytest
