@@ -51,36 +51,34 @@ def test_numeric_columns_load_as_floats(name):
     assert len(table) == datasets.describe(name)["rows"]
 
 
-def test_loader_refuses_an_edited_file(tmp_path, monkeypatch):
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A copy of datasets/ that the loader reads instead of the real one; returns its folder."""
     for path in datasets.DATA_DIR.iterdir():
         (tmp_path / path.name).write_bytes(path.read_bytes())
-    target = tmp_path / "hoffmann2022_table1_models.csv"
-    target.write_text(target.read_text().replace("70e9", "7e9"))
     monkeypatch.setattr(datasets, "DATA_DIR", tmp_path)
     monkeypatch.setattr(datasets, "MANIFEST", tmp_path / "datapackage.json")
+    return tmp_path
+
+
+def test_loader_refuses_an_edited_file(data_copy):
+    target = data_copy / "hoffmann2022_table1_models.csv"
+    target.write_text(target.read_text().replace("70e9", "7e9"))
     with pytest.raises(datasets.DatasetError, match="changed since the manifest"):
         datasets.load("hoffmann2022_table1_models")
 
 
-def test_refresh_then_load_accepts_a_deliberate_edit(tmp_path, monkeypatch):
-    for path in datasets.DATA_DIR.iterdir():
-        (tmp_path / path.name).write_bytes(path.read_bytes())
-    target = tmp_path / "hoffmann2022_table1_models.csv"
+def test_refresh_then_load_accepts_a_deliberate_edit(data_copy):
+    target = data_copy / "hoffmann2022_table1_models.csv"
     target.write_text(target.read_text() + "Test model,1e9,2e10\n")
-    monkeypatch.setattr(datasets, "DATA_DIR", tmp_path)
-    monkeypatch.setattr(datasets, "MANIFEST", tmp_path / "datapackage.json")
     datasets.refresh_manifest()
     assert len(datasets.load("hoffmann2022_table1_models")) == 7
-    assert json.loads((tmp_path / "datapackage.json").read_text())["resources"]
+    assert json.loads((data_copy / "datapackage.json").read_text())["resources"]
 
 
-def test_loader_refuses_a_column_mismatch(tmp_path, monkeypatch):
-    for path in datasets.DATA_DIR.iterdir():
-        (tmp_path / path.name).write_bytes(path.read_bytes())
-    target = tmp_path / "hoffmann2022_table1_models.csv"
+def test_loader_refuses_a_column_mismatch(data_copy):
+    target = data_copy / "hoffmann2022_table1_models.csv"
     target.write_text(target.read_text().replace("training_tokens", "tokens"))
-    monkeypatch.setattr(datasets, "DATA_DIR", tmp_path)
-    monkeypatch.setattr(datasets, "MANIFEST", tmp_path / "datapackage.json")
     with pytest.raises(datasets.DatasetError, match="do not match the manifest"):
         datasets.refresh_manifest()
 
