@@ -257,9 +257,12 @@ def _newton(theta, x, y, log_loss, weights, delta, max_iter=_NEWTON_MAX_ITER):
         if accept.size:
             f_a, g_a, H_a = _evaluate(theta[accept], x, y, log_loss, weights[accept], delta, 2)
             f[accept], g[accept], H[accept] = f_a, g_a, H_a
-        small_gradient = np.abs(g).max(axis=1) <= _GRADIENT_TOL * total_weight
+        gradient = np.abs(g).max(axis=1)
         stalled = lam > 1e6  # no decrease even along tiny steps: at float precision
-        converged |= small_gradient | (stalled & (np.abs(g).max(axis=1) <= 1e-7 * total_weight))
+        converged |= (gradient <= _GRADIENT_TOL * total_weight) | (stalled & (gradient <= 1e-7 * total_weight))
+    # A stationary point counts only if it is a minimum, not a saddle: no clearly negative curvature.
+    eigval = np.linalg.eigvalsh(H)
+    converged &= eigval[:, 0] >= -1e-8 * np.abs(eigval).max(axis=1)
     return theta, f, converged
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from helpers._validate import as_positive_array, positive_int, positive_scalar
 
-__all__ = ["STYLE_FILE", "MARKERS", "use_course_style", "log_scale", "loglog", "decorate", "log_grid"]
+__all__ = ["STYLE_FILE", "MARKERS", "use_course_style", "log_scale", "log_ticks", "loglog", "decorate", "log_grid"]
 
 STYLE_FILE = Path(__file__).resolve().parent / "course.mplstyle"
 # Marker shapes to pair with the colour cycle when plotting data points.
@@ -45,6 +45,19 @@ def log_scale(ax, x=True, y=True):
             set_scale("log")
             axis.set_major_formatter(_PlainLogFormatter())
             axis.set_minor_formatter(_PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(1.2, 0.5)))
+    return ax
+
+
+def log_ticks(ax, x=None, y=None):
+    """Label a log axis at the given values only (e.g. y=[2.5, 3, 4] on a short loss axis).
+
+    x, y: positive tick values for that axis, or None to leave it. Returns ax.
+    """
+    for values, axis in ((x, ax.xaxis), (y, ax.yaxis)):
+        if values is not None:
+            values = as_positive_array("ticks", values, ndim=1)
+            axis.set_ticks(values, [f"{v:g}" for v in values])
+            axis.set_minor_formatter(ticker.NullFormatter())
     return ax
 
 

@@ -91,3 +91,16 @@ def test_log_axes_show_plain_numbers_where_short():
     assert "3" in y_labels and "4" in y_labels
     assert any("10^{9}" in label for label in x_labels)
     plt.close(fig)
+
+
+def test_log_ticks_labels_only_the_chosen_values():
+    fig, ax = plt.subplots()
+    ax.plot([1e8, 1e10], [4.0, 2.1])
+    plots.loglog(ax, "D (tokens)", "loss (nats/token)")
+    plots.log_ticks(ax, y=[2.25, 2.5, 3, 3.5, 4])
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels() + ax.get_yticklabels(minor=True) if t.get_text()]
+    assert labels == ["2.25", "2.5", "3", "3.5", "4"]
+    with pytest.raises(ValueError, match="ticks must be positive"):
+        plots.log_ticks(ax, y=[0, 1])
+    plt.close(fig)
