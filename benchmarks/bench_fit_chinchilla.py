@@ -15,8 +15,6 @@ import time
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
-import numpy as np  # noqa: E402  (after the thread settings)
-
 from helpers import chinchilla_fit, fitting, laws, synthetic  # noqa: E402
 
 
@@ -58,7 +56,7 @@ def main(argv=None):
     boot = fitting.bootstrap_chinchilla(N, D, loss, args.resamples, seed=0)
     print(f"bootstrap_chinchilla, {args.resamples} resamples: median {statistics.median(boot_times):.2f} s "
           f"over {args.bootstrap_repeats} runs; {boot.n_failed} failed; "
-          f"alpha 95% interval {tuple(np.round(boot.interval('alpha'), 4))}")
+          "alpha 95% interval ({:.4f}, {:.4f})".format(*boot.interval("alpha")))
     return grid_time / fast_median, fast.objective - reference.objective
 
 
