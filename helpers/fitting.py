@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import least_squares
 
-from helpers._validate import FitError, as_positive_array, same_shape  # noqa: F401 (FitError is public)
+from helpers._validate import FitError, as_positive_array, finite_scalar, same_shape  # noqa: F401 (FitError is public)
 from helpers.chinchilla_fit import (  # noqa: F401  (public API of helpers.fitting)
     BootstrapResult, ChinchillaFit, bootstrap_chinchilla, chinchilla_objective, fit_chinchilla,
     fit_chinchilla_paper_grid,
@@ -17,6 +17,7 @@ from helpers.laws import PowerLaw, SaturatingPowerLaw
 
 __all__ = [
     "FitError", "PowerLawFit", "SaturatingPowerLawFit", "fit_power_law", "fit_saturating_power_law",
+    "profile_floor", "saturating_objective_grid",
     "ChinchillaFit", "BootstrapResult", "fit_chinchilla", "fit_chinchilla_paper_grid",
     "bootstrap_chinchilla", "chinchilla_objective",
 ]
@@ -121,43 +122,110 @@ def fit_power_law(x, y, *, space="log"):
                        rmse=float(np.sqrt(np.mean(residuals ** 2))), n_points=x.size)
 
 
-def fit_saturating_power_law(x, y):
+def _saturating_log_residuals(log_x, log_y, E, log_x0, alpha):
+    """ln(E + (x0/x)**alpha) - ln y; broadcasts over arrays of E, log_x0, alpha (trailing axis: points)."""
+    return np.log(E + np.exp(alpha * (log_x0 - log_x))) - log_y
+
+
+def fit_saturating_power_law(x, y, *, E=None):
     """Fit y = E + (x0/x)**alpha with 0 <= E < min(y), by least squares on ln y.  Introduced in 01, used in 02.
 
     x, y: 1-D arrays of positive floats, same length, at least 4 points.
-    The floor E is first profiled on a grid (for fixed E, ln(y - E) is a line in ln x), then
-    all three parameters are polished together.
+    E: None to fit the floor too (it is first profiled on a grid: for fixed E, ln(y - E) is a
+    line in ln x; then all three parameters are polished together), or a fixed floor in
+    [0, min(y)) to fit only x0 and alpha (then E_se is 0).
     Returns SaturatingPowerLawFit(law, E_se, log_x0_se, alpha_se, rmse, n_points).
     """
     x, y = _checked_xy(x, y, min_points=4)
     log_x, log_y = np.log(x), np.log(y)
     y_min = y.min()
-
-    def residual_fn(p):
-        E, log_x0, alpha = p
-        return np.log(E + np.exp(alpha * (log_x0 - log_x))) - log_y
+    if E is not None:
+        E = finite_scalar("E", E)
+        if not 0 <= E < y_min:
+            raise ValueError(f"E must lie in [0, min(y)) = [0, {y_min:.4g}), got {E}")
+    floors = [E] if E is not None else y_min * (1 - np.geomspace(1, 1e-4, 60))
 
     best = None
-    for E in y_min * (1 - np.geomspace(1, 1e-4, 60)):
-        c, alpha, _, _ = _log_log_line(log_x, np.log(y - E))
+    for floor in floors:
+        c, alpha, _, _ = _log_log_line(log_x, np.log(y - floor))
         if alpha <= 0:
             continue
-        start = np.array([E, c / alpha, alpha])
-        cost = np.sum(residual_fn(start) ** 2)
+        start = np.array([floor, c / alpha, alpha])
+        cost = np.sum(_saturating_log_residuals(log_x, log_y, *start) ** 2)
         if best is None or cost < best[0]:
             best = (cost, start)
     if best is None:
-        raise FitError("fit_saturating_power_law: y does not fall with x for any floor E; "
+        raise FitError("fit_saturating_power_law: y does not fall with x above the floor E; "
                        "a saturating power law needs y decreasing towards E")
-    upper = [y_min * (1 - 1e-9), np.inf, np.inf]
-    start = np.minimum(best[1], upper)
-    result = least_squares(residual_fn, start, bounds=([0, -np.inf, 1e-9], upper),
-                           x_scale="jac", xtol=1e-12, ftol=1e-12)
+    if E is None:
+        upper = [y_min * (1 - 1e-9), np.inf, np.inf]
+        result = least_squares(lambda p: _saturating_log_residuals(log_x, log_y, *p),
+                               np.minimum(best[1], upper), bounds=([0, -np.inf, 1e-9], upper),
+                               x_scale="jac", xtol=1e-12, ftol=1e-12)
+    else:
+        result = least_squares(lambda p: _saturating_log_residuals(log_x, log_y, E, *p), best[1][1:],
+                               bounds=([-np.inf, 1e-9], [np.inf, np.inf]), x_scale="jac",
+                               xtol=1e-12, ftol=1e-12)
     if not result.success:
         raise FitError(f"fit_saturating_power_law did not converge: {result.message}")
-    E, log_x0, alpha = result.x
-    E_se, log_x0_se, alpha_se = _standard_errors(result.jac, result.fun)
-    law = SaturatingPowerLaw(E=float(E), x0=float(np.exp(log_x0)), alpha=float(alpha))
+    if E is None:
+        E_fit, log_x0, alpha = result.x
+        E_se, log_x0_se, alpha_se = _standard_errors(result.jac, result.fun)
+    else:
+        (log_x0, alpha), E_fit, E_se = result.x, E, 0.0
+        log_x0_se, alpha_se = _standard_errors(result.jac, result.fun)
+    law = SaturatingPowerLaw(E=float(E_fit), x0=float(np.exp(log_x0)), alpha=float(alpha))
     return SaturatingPowerLawFit(law=law, E_se=float(E_se), log_x0_se=float(log_x0_se),
                                  alpha_se=float(alpha_se),
                                  rmse=float(np.sqrt(np.mean(result.fun ** 2))), n_points=x.size)
+
+
+def profile_floor(x, y, E_values):
+    """Best fit of y = E + (x0/x)**alpha for each fixed floor E.  Introduced in 02.
+
+    x, y: as for fit_saturating_power_law. E_values: 1-D array of floors in [0, min(y)).
+    Returns a list of SaturatingPowerLawFit, one per E (compare their .rmse to see how well
+    the data pin down E).
+    """
+    E_values = as_positive_array("E_values", E_values, ndim=1, allow_zero=True)
+    return [fit_saturating_power_law(x, y, E=E) for E in E_values]
+
+
+def saturating_objective_grid(x, y, E_values, alpha_values):
+    """RMS of ln y - ln y_hat over a grid of (E, alpha), with x0 at its best for each cell.  Introduced in 02.
+
+    x, y: as for fit_saturating_power_law. E_values: (m,) floors >= 0; alpha_values: (k,)
+    positive exponents. Returns an (m, k) array: the picture of how E and alpha trade off.
+    x0 is found for all cells at once by a damped Gauss-Newton iteration on ln x0.
+    """
+    x, y = _checked_xy(x, y, min_points=4)
+    E_grid = as_positive_array("E_values", E_values, ndim=1, allow_zero=True)[:, None, None]
+    alpha_grid = as_positive_array("alpha_values", alpha_values, ndim=1)[None, :, None]
+    log_x, log_y = np.log(x), np.log(y)
+    # Start: the x0 that puts the curve through the data's geometric centre (above the floor).
+    target = np.maximum(np.exp(log_y.mean()) - E_grid, 1e-12 * np.exp(log_y.mean()))
+    log_x0 = log_x.mean() + np.log(target) / alpha_grid
+
+    def cost(c):
+        return np.sum(_saturating_log_residuals(log_x, log_y, E_grid, c, alpha_grid) ** 2, axis=-1,
+                      keepdims=True)
+
+    current = cost(log_x0)
+    for _ in range(200):
+        power = np.exp(alpha_grid * (log_x0 - log_x))
+        residual = np.log(E_grid + power) - log_y
+        slope = alpha_grid * power / (E_grid + power)           # d residual / d ln x0
+        step = -np.sum(residual * slope, axis=-1, keepdims=True) / np.maximum(
+            np.sum(slope ** 2, axis=-1, keepdims=True), 1e-300)
+        for _ in range(30):  # halve steps that do not lower the cost
+            trial = cost(log_x0 + step)
+            worse = trial > current
+            if not worse.any():
+                break
+            step = np.where(worse, step / 2, step)
+        accept = trial <= current
+        log_x0 = np.where(accept, log_x0 + step, log_x0)
+        current = np.where(accept, trial, current)
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    return np.sqrt(current[..., 0] / x.size)

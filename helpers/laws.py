@@ -10,9 +10,15 @@ import numpy as np
 from helpers._validate import as_positive_array, broadcastable, positive_scalar
 
 __all__ = [
-    "PowerLaw", "SaturatingPowerLaw", "ChinchillaLaw", "KaplanLaws",
+    "PowerLaw", "SaturatingPowerLaw", "LearningCurve", "ChinchillaLaw", "KaplanLaws",
     "HOFFMANN_ROUNDED", "HOFFMANN_UNROUNDED", "EPOCH_REFIT", "KAPLAN_2020",
 ]
+
+
+def _store(law, **values):
+    """Set validated fields on a frozen law as plain floats (so reprs read E=1.69, not np.float64)."""
+    for name, value in values.items():
+        object.__setattr__(law, name, value)
 
 
 @dataclass(frozen=True)
@@ -25,8 +31,7 @@ class PowerLaw:
     alpha: float
 
     def __post_init__(self):
-        positive_scalar("a", self.a)
-        positive_scalar("alpha", self.alpha)
+        _store(self, a=positive_scalar("a", self.a), alpha=positive_scalar("alpha", self.alpha))
 
     def __call__(self, x):
         """x: array of positive floats -> y, same shape."""
@@ -45,9 +50,8 @@ class SaturatingPowerLaw:
     alpha: float
 
     def __post_init__(self):
-        positive_scalar("E", self.E, allow_zero=True)
-        positive_scalar("x0", self.x0)
-        positive_scalar("alpha", self.alpha)
+        _store(self, E=positive_scalar("E", self.E, allow_zero=True), x0=positive_scalar("x0", self.x0),
+               alpha=positive_scalar("alpha", self.alpha))
 
     def __call__(self, x):
         """x: array of positive floats -> y, same shape."""
@@ -58,6 +62,46 @@ class SaturatingPowerLaw:
         """y - E: the part of y a larger x can still remove; a pure power law in x."""
         x = as_positive_array("x", x)
         return (self.x0 / x) ** self.alpha
+
+    def local_exponent(self, x):
+        """-d ln y / d ln x: the slope a log-log plot shows at x.  Used in 02.
+
+        Equals alpha * (y - E) / y, so it falls from alpha towards 0 as y approaches E.
+        """
+        x = as_positive_array("x", x)
+        reducible = (self.x0 / x) ** self.alpha
+        return self.alpha * reducible / (self.E + reducible)
+
+
+@dataclass(frozen=True)
+class LearningCurve:
+    """Hestness et al. 2017's three regimes on one smooth curve.  Introduced in 02.
+
+    y = E + (G - E) * (1 + x / x_t)**(-alpha): near the best-guess error G for x << x_t
+    (small-data region), a power law with exponent alpha beyond x_t (power-law region), and
+    levelling off at the irreducible error E (irreducible region). Requires G > E >= 0.
+    """
+    G: float
+    E: float
+    x_t: float
+    alpha: float
+
+    def __post_init__(self):
+        _store(self, G=positive_scalar("G", self.G), E=positive_scalar("E", self.E, allow_zero=True),
+               x_t=positive_scalar("x_t", self.x_t), alpha=positive_scalar("alpha", self.alpha))
+        if self.G <= self.E:
+            raise ValueError(f"G must exceed E (the best guess is worse than the floor), got G={self.G}, E={self.E}")
+
+    def __call__(self, x):
+        """x: positive array (training-set size) -> error, same shape."""
+        x = as_positive_array("x", x)
+        return self.E + (self.G - self.E) * (1 + x / self.x_t) ** (-self.alpha)
+
+    def local_exponent(self, x):
+        """-d ln y / d ln x at x: near 0 in the small-data and irreducible regions, up to alpha between."""
+        x = as_positive_array("x", x)
+        reducible = (self.G - self.E) * (1 + x / self.x_t) ** (-self.alpha)
+        return self.alpha * (x / (x + self.x_t)) * reducible / (self.E + reducible)
 
 
 @dataclass(frozen=True)
@@ -74,8 +118,8 @@ class ChinchillaLaw:
     beta: float
 
     def __post_init__(self):
-        for name in ("E", "A", "B", "alpha", "beta"):
-            positive_scalar(name, getattr(self, name))
+        _store(self, **{name: positive_scalar(name, getattr(self, name))
+                        for name in ("E", "A", "B", "alpha", "beta")})
 
     def loss(self, N, D):
         """N (params), D (tokens): positive arrays that broadcast -> loss (nats/token)."""

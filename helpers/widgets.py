@@ -2,6 +2,7 @@
 small builder that wires it to ipywidgets sliders and a matplotlib figure.
 
 Introduced in 01: ``power_law_fit_demo`` / ``power_law_explorer``.
+Introduced in 02: ``henighan_curves`` / ``henighan_explorer``.
 """
 from dataclasses import dataclass
 
@@ -10,12 +11,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import clear_output, display
 
-from helpers import fitting, plots
+from helpers import datasets, fitting, plots
 from helpers._validate import finite_scalar, in_open_interval, positive_int, positive_scalar
-from helpers.laws import PowerLaw
+from helpers.laws import PowerLaw, SaturatingPowerLaw
 from helpers.synthetic import noisy_power_law
 
-__all__ = ["PowerLawFitDemo", "power_law_fit_demo", "power_law_explorer"]
+__all__ = ["PowerLawFitDemo", "power_law_fit_demo", "power_law_explorer",
+           "HenighanCurves", "henighan_domains", "henighan_curves", "henighan_explorer"]
 
 _X_START = 10.0          # first data point (arbitrary units of "data")
 _N_POINTS = 16
@@ -109,9 +111,7 @@ def power_law_explorer():
         ax.set_ylim(curves.min() / 1.5, curves.max() * 1.5)
         ax.set_title(f"at the dotted line: log fit {demo.log_error:+.0%} (α={demo.log_alpha:.3f}), "
                      f"linear fit {demo.linear_error:+.0%} (α={demo.linear_alpha:.3f})", fontsize=10)
-        with output:
-            clear_output(wait=True)
-            display(fig)
+        _show(fig, output)
 
     widget_values = ipw.interactive_output(redraw, sliders)
     controls = ipw.HBox([ipw.VBox([sliders["alpha"], sliders["noise"]]),
@@ -119,4 +119,101 @@ def power_law_explorer():
     box = ipw.VBox([controls, output, widget_values])
     box.figure = fig  # kept for tests and for saving a snapshot
     box.sliders = sliders
+    return box
+
+
+def _show(fig, output):
+    """Replace what ``output`` shows with the current state of ``fig``."""
+    with output:
+        clear_output(wait=True)
+        display(fig)
+
+
+# Plotting ranges for the Henighan explorer (chosen for display; not the paper's model ranges).
+HENIGHAN_N_RANGE = (1e4, 1e11)         # non-embedding parameters
+HENIGHAN_C_RANGE = (1e-6, 1e4)         # PF-days
+
+
+@dataclass(frozen=True)
+class HenighanCurves:
+    """One modality of Henighan et al. 2020 Table 1 as curves.
+
+    domain: row name. N, loss_N: parameters and L(N) (nats/token); C, loss_C: PF-days and L(C).
+    law_N, law_C: SaturatingPowerLaw (E = irreducible loss; Language has E = 0).
+    n_opt_exponent: exponent of N_opt(C), NaN where the table gives none.
+    """
+    domain: str
+    N: np.ndarray
+    loss_N: np.ndarray
+    C: np.ndarray
+    loss_C: np.ndarray
+    law_N: SaturatingPowerLaw
+    law_C: SaturatingPowerLaw
+    n_opt_exponent: float
+
+
+def henighan_domains():
+    """Names of the modalities in Henighan et al. 2020 Table 1, in the table's order."""
+    return list(datasets.load("henighan2020_table1")["domain"])
+
+
+def henighan_curves(domain, points=200):
+    """L(N) and L(C) for one modality of Henighan et al. 2020 Table 1.  Introduced in 02.
+
+    domain: a name from henighan_domains(). points: samples per curve. Returns HenighanCurves.
+    """
+    table = datasets.load("henighan2020_table1")
+    if domain not in set(table["domain"]):
+        raise ValueError(f"domain must be one of {list(table['domain'])}, got {domain!r}")
+    points = positive_int("points", points, minimum=2)
+    row = table.row("domain", domain)
+    law_N = SaturatingPowerLaw(E=row["loss_n_irreducible"], x0=row["loss_n_scale"],
+                               alpha=row["loss_n_exponent"])
+    law_C = SaturatingPowerLaw(E=row["loss_c_irreducible"], x0=row["loss_c_scale_pf_days"],
+                               alpha=row["loss_c_exponent"])
+    N = np.geomspace(*HENIGHAN_N_RANGE, points)
+    C = np.geomspace(*HENIGHAN_C_RANGE, points)
+    return HenighanCurves(domain=domain, N=N, loss_N=law_N(N), C=C, loss_C=law_C(C),
+                          law_N=law_N, law_C=law_C, n_opt_exponent=float(row["n_opt_c_exponent"]))
+
+
+def henighan_explorer():
+    """A drop-down over Henighan et al. 2020's modalities; plots L(N) and L(C) with their
+    irreducible losses and prints the exponents side by side.  Introduced in 02.
+
+    Returns an ipywidgets VBox.
+    """
+    domains = henighan_domains()
+    chooser = ipw.Dropdown(options=domains, value=domains[1], description="modality")
+    fig, (ax_n, ax_c) = plt.subplots(1, 2, figsize=(10, 3.8))
+    plt.close(fig)
+    line_n, = ax_n.plot([], [], label="L(N)")
+    floor_n = ax_n.axhline(1.0, color="0.4", linestyle=":", linewidth=1.5, label="irreducible loss")
+    line_c, = ax_c.plot([], [], label="L(C)")
+    floor_c = ax_c.axhline(1.0, color="0.4", linestyle=":", linewidth=1.5, label="irreducible loss")
+    plots.loglog(ax_n, "N (non-embedding parameters)", "loss (nats/token)")
+    plots.loglog(ax_c, "C (PF-days)", "loss (nats/token)")
+    for ax in (ax_n, ax_c):
+        ax.legend(loc="upper right")
+    output = ipw.Output()
+
+    def redraw(domain):
+        curves = henighan_curves(domain)
+        for line, floor, ax, x, y, law in ((line_n, floor_n, ax_n, curves.N, curves.loss_N, curves.law_N),
+                                           (line_c, floor_c, ax_c, curves.C, curves.loss_C, curves.law_C)):
+            line.set_data(x, y)
+            floor.set_ydata([law.E, law.E])
+            floor.set_visible(law.E > 0)
+            low = min(y.min(), law.E) if law.E > 0 else y.min()
+            ax.set_xlim(x[0], x[-1])
+            ax.set_ylim(low / 1.1, y.max() * 1.1)
+        ax_n.set_title(f"alpha_N = {curves.law_N.alpha:g}, L_inf = {curves.law_N.E:g}", fontsize=10)
+        ax_c.set_title(f"alpha_C = {curves.law_C.alpha:g}, L_inf = {curves.law_C.E:g}", fontsize=10)
+        fig.suptitle(f"Henighan et al. 2020, Table 1: {domain}")
+        _show(fig, output)
+
+    widget_values = ipw.interactive_output(redraw, {"domain": chooser})
+    box = ipw.VBox([chooser, output, widget_values])
+    box.figure = fig
+    box.chooser = chooser
     return box

@@ -79,6 +79,13 @@ CASES = [
     (plots.log_grid, dict(x=[1.0, 10.0], extend=0.5), ValueError, "extend must be at least 1"),
     (plots.log_grid, dict(x=[0.0, 10.0]), ValueError, "x must be positive"),
     (datasets.load, dict(name="no_such_table"), KeyError, "name must be one of"),
+    (laws.LearningCurve, dict(G=0.9, E=0.1, x_t=-1.0, alpha=0.5), ValueError, "x_t must be positive"),
+    (laws.SaturatingPowerLaw(1.0, 10.0, 0.3).local_exponent, dict(x=[1.0, np.inf]), ValueError, "x must be finite"),
+    (fitting.profile_floor, dict(x=X, y=Y, E_values=[-0.1]), ValueError, "E_values must be non-negative"),
+    (fitting.saturating_objective_grid, dict(x=X, y=Y, E_values=[0.1], alpha_values=[0.0]), ValueError, "alpha_values must be positive"),
+    (fitting.saturating_objective_grid, dict(x=X, y=Y, E_values=[[0.1]], alpha_values=[0.3]), ValueError, "E_values must be 1-dimensional"),
+    (fitting.fit_saturating_power_law, dict(x=X, y=Y, E=np.nan), ValueError, "E must be finite"),
+    (widgets.henighan_curves, dict(domain="Language", points=1), ValueError, "points must be at least 2"),
     (check.function, dict(func=abs, cases=[]), ValueError, "cases must list"),
 ]
 
