@@ -5,10 +5,10 @@
 import numpy as np
 
 from helpers._validate import as_positive_array, broadcastable
+from helpers.kaplan import FLOP_PER_PF_DAY  # 1e15 FLOP/s for a day
 
 __all__ = ["FLOP_PER_PF_DAY", "training_flops", "pf_days", "flops_from_pf_days", "tokens_per_parameter"]
 
-FLOP_PER_PF_DAY = 1e15 * 24 * 3600
 
 
 def training_flops(N, D):

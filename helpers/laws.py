@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from helpers._validate import as_positive_array, broadcastable, positive_scalar
+from helpers.kaplan import KAPLAN_2020, KaplanLaws  # noqa: F401  (re-exported: laws holds every published law)
 
 __all__ = [
     "PowerLaw", "SaturatingPowerLaw", "LearningCurve", "ChinchillaLaw", "KaplanLaws",
@@ -159,63 +160,9 @@ class ChinchillaLaw:
         return self.loss(*self.compute_optimal(C))
 
 
-@dataclass(frozen=True)
-class KaplanLaws:
-    """Kaplan et al. 2020's fits (N: non-embedding params, D: tokens, C_min: PF-days).  Used in 05.
-
-    Field names follow the paper's Tables 2, 5 and 6.
-    """
-    alpha_N: float
-    N_c: float
-    alpha_D: float
-    D_c: float
-    alpha_C_min: float
-    C_c_min: float
-    joint_alpha_N: float
-    joint_alpha_D: float
-    joint_N_c: float
-    joint_D_c: float
-    p_N: float
-    N_e: float
-
-    def loss_vs_params(self, N):
-        """Eq. 1.1: L(N) = (N_c / N)**alpha_N, for models trained to convergence."""
-        N = as_positive_array("N", N)
-        return (self.N_c / N) ** self.alpha_N
-
-    def loss_vs_data(self, D):
-        """Eq. 1.2: L(D) = (D_c / D)**alpha_D, for large models with early stopping."""
-        D = as_positive_array("D", D)
-        return (self.D_c / D) ** self.alpha_D
-
-    def loss_vs_compute(self, C_min_pf_days):
-        """Eq. 1.3: L(C_min) = (C_c_min / C_min)**alpha_C_min, C_min in PF-days."""
-        C = as_positive_array("C_min_pf_days", C_min_pf_days)
-        return (self.C_c_min / C) ** self.alpha_C_min
-
-    def loss(self, N, D):
-        """Eq. 1.5: L(N, D) = [(N_c/N)**(alpha_N/alpha_D) + D_c/D]**alpha_D (Table 2 constants)."""
-        N = as_positive_array("N", N)
-        D = as_positive_array("D", D)
-        N, D = broadcastable(N=N, D=D)
-        ratio = self.joint_alpha_N / self.joint_alpha_D
-        return ((self.joint_N_c / N) ** ratio + self.joint_D_c / D) ** self.joint_alpha_D
-
-    def optimal_params(self, C_min_pf_days):
-        """Eq. 6.1 / Table 6: N_opt = N_e * C_min**p_N, C_min in PF-days."""
-        C = as_positive_array("C_min_pf_days", C_min_pf_days)
-        return self.N_e * C ** self.p_N
-
-
 # Hoffmann et al. 2022, App. D.2 (rounded as printed).
 HOFFMANN_ROUNDED = ChinchillaLaw(E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28)
 # The same fit unrounded, from the paper's TeX source (as used by Besiroglu et al. 2024).
 HOFFMANN_UNROUNDED = ChinchillaLaw(E=1.6934, A=406.40, B=410.72, alpha=0.33917084, beta=0.2849083)
 # Besiroglu et al. 2024 (Epoch AI) replication, Table 1 point estimates.
 EPOCH_REFIT = ChinchillaLaw(E=1.817, A=482.01, B=2085.43, alpha=0.3478, beta=0.3658)
-# Kaplan et al. 2020, Tables 2, 5 and 6.
-KAPLAN_2020 = KaplanLaws(
-    alpha_N=0.076, N_c=8.8e13, alpha_D=0.095, D_c=5.4e13, alpha_C_min=0.050, C_c_min=3.1e8,
-    joint_alpha_N=0.076, joint_alpha_D=0.103, joint_N_c=6.4e13, joint_D_c=1.8e13,
-    p_N=0.73, N_e=1.3e9,
-)

@@ -97,12 +97,11 @@ def test_kaplan_constants_match_the_dataset():
     table = datasets.load("kaplan2020_constants")
     value = dict(zip(table["name"], table["value"]))
     k = laws.KAPLAN_2020
-    pairs = {"alpha_N": k.alpha_N, "N_c": k.N_c, "alpha_D": k.alpha_D, "D_c": k.D_c,
-             "alpha_C_min": k.alpha_C_min, "C_c_min": k.C_c_min, "LND_fit_alpha_N": k.joint_alpha_N,
-             "LND_fit_alpha_D": k.joint_alpha_D, "LND_fit_N_c": k.joint_N_c,
-             "LND_fit_D_c": k.joint_D_c, "p_N": k.p_N, "N_e": k.N_e}
-    for name, got in pairs.items():
-        assert got == value[name], name
+    dataset_name = {"joint_alpha_N": "LND_fit_alpha_N", "joint_alpha_D": "LND_fit_alpha_D",
+                    "joint_N_c": "LND_fit_N_c", "joint_D_c": "LND_fit_D_c",
+                    "overfit_coefficient": "D_overfit_coefficient", "overfit_exponent": "D_overfit_exponent"}
+    for field in k.__dataclass_fields__:
+        assert getattr(k, field) == value[dataset_name.get(field, field)], field
 
 
 def test_kaplan_laws():
@@ -113,8 +112,37 @@ def test_kaplan_laws():
     # Eq. 1.5 tends to L(N) with the joint constants as D grows, and to L(D) as N grows.
     assert k.loss(1e9, 1e30) == pytest.approx((6.4e13 / 1e9) ** 0.076, rel=1e-9)
     assert k.loss(1e30, 1e10) == pytest.approx((1.8e13 / 1e10) ** 0.103, rel=1e-9)
-    # Ten times the compute: 10**0.73 ≈ 5.4 times the model (the paper rounds to 5.5x).
-    assert k.optimal_params(10.0) / k.optimal_params(1.0) == pytest.approx(10 ** 0.73)
+    assert k.overfitting_penalty(1e9, 1e40) == pytest.approx(0.0, abs=1e-12)
+    assert k.critical_batch(1.0) == pytest.approx(2.1e8)
+    assert k.loss_vs_steps(8.8e13, 2.1e3) == pytest.approx(2.0)
+    assert k.data_to_avoid_overfitting(1e9) == pytest.approx(5e3 * 1e9 ** 0.74)
+
+
+def test_kaplan_fitted_frontier_ten_times_the_compute():
+    k = laws.KAPLAN_2020
+    model = k.optimal_params(10.0) / k.optimal_params(1.0)
+    data = k.optimal_data(10.0) / k.optimal_data(1.0)
+    # The paper's summary: "10x compute -> 5.5x model, 1.8x tokens" (Table 6 rounds to 5.4x, 1.9x).
+    assert model == pytest.approx(5.5, abs=0.15)
+    assert data == pytest.approx(1.8, abs=0.1)
+    assert model * data == pytest.approx(10.0)
+
+
+def test_kaplan_derived_frontier_matches_the_fitted_exponents():
+    k = laws.KAPLAN_2020
+    frontier = k.derived_frontier(np.geomspace(1e-6, 1e2, 9))
+    slopes = frontier.exponents()
+    # Analytic: alpha_C_min = 1 / (1/alpha_S + 1/alpha_B + 1/alpha_N), N_opt ∝ C^(alpha_C_min/alpha_N).
+    alpha_c = 1 / (1 / k.alpha_S + 1 / k.alpha_B + 1 / k.alpha_N)
+    assert -slopes["loss"] == pytest.approx(alpha_c, rel=1e-4)
+    assert slopes["N"] == pytest.approx(alpha_c / k.alpha_N, rel=1e-4)
+    assert slopes["N"] + slopes["D"] == pytest.approx(1.0, abs=1e-6)
+    # Against the paper's separately fitted values (Tables 5 and 6): 0.684 vs 0.73, 0.052 vs 0.050.
+    assert abs(slopes["N"] - k.p_N) < 0.05
+    assert abs(-slopes["loss"] - k.alpha_C_min) < 0.003
+    np.testing.assert_allclose(6 * frontier.N * frontier.B_crit * frontier.S_min,
+                               frontier.C_min * 8.64e19, rtol=1e-9)
+    np.testing.assert_allclose(frontier.loss, k.loss_vs_steps(frontier.N, frontier.S_min), rtol=1e-9)
 
 
 def test_laws_are_immutable():
