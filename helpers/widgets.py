@@ -3,6 +3,7 @@ small builder that wires it to ipywidgets sliders and a matplotlib figure.
 
 Introduced in 01: ``power_law_fit_demo`` / ``power_law_explorer``.
 Introduced in 02: ``henighan_curves`` / ``henighan_explorer``.
+Introduced in 05: ``kaplan_joint_view`` / ``kaplan_explorer``.
 """
 from dataclasses import dataclass
 
@@ -13,11 +14,12 @@ from IPython.display import clear_output, display
 
 from helpers import datasets, fitting, plots
 from helpers._validate import finite_scalar, in_open_interval, positive_int, positive_scalar
-from helpers.laws import PowerLaw, SaturatingPowerLaw
+from helpers.laws import KAPLAN_2020, PowerLaw, SaturatingPowerLaw
 from helpers.synthetic import noisy_power_law
 
 __all__ = ["PowerLawFitDemo", "power_law_fit_demo", "power_law_explorer",
-           "HenighanCurves", "henighan_domains", "henighan_curves", "henighan_explorer"]
+           "HenighanCurves", "henighan_domains", "henighan_curves", "henighan_explorer",
+           "KaplanJointView", "kaplan_joint_view", "kaplan_explorer"]
 
 _X_START = 10.0          # first data point (arbitrary units of "data")
 _N_POINTS = 16
@@ -167,9 +169,10 @@ def henighan_curves(domain, points=200):
         raise ValueError(f"domain must be one of {list(table['domain'])}, got {domain!r}")
     points = positive_int("points", points, minimum=2)
     row = table.row("domain", domain)
-    law_N = SaturatingPowerLaw(E=row["loss_n_irreducible"], x0=row["loss_n_scale"],
+    # An empty floor means the published fit has none: a pure power law (E = 0).
+    law_N = SaturatingPowerLaw(E=np.nan_to_num(row["loss_n_irreducible"]), x0=row["loss_n_scale"],
                                alpha=row["loss_n_exponent"])
-    law_C = SaturatingPowerLaw(E=row["loss_c_irreducible"], x0=row["loss_c_scale_pf_days"],
+    law_C = SaturatingPowerLaw(E=np.nan_to_num(row["loss_c_irreducible"]), x0=row["loss_c_scale_pf_days"],
                                alpha=row["loss_c_exponent"])
     N = np.geomspace(*HENIGHAN_N_RANGE, points)
     C = np.geomspace(*HENIGHAN_C_RANGE, points)
@@ -216,4 +219,100 @@ def henighan_explorer():
     box = ipw.VBox([chooser, output, widget_values])
     box.figure = fig
     box.chooser = chooser
+    return box
+
+
+@dataclass(frozen=True)
+class KaplanJointView:
+    """Kaplan et al. 2020's L(N, D) (eq. 1.5) around one point (N, D).
+
+    D_grid, loss_vs_D: the curve over data at this N; N_grid, loss_vs_N: over size at this D.
+    loss: L(N, D). loss_no_data_limit: L(N, infinite D). loss_no_size_limit: L(infinite N, D).
+    penalty: loss / loss_no_data_limit - 1. data_needed: eq. 4.4's 5e3 * N**0.74 (tokens).
+    """
+    N: float
+    D: float
+    D_grid: np.ndarray
+    loss_vs_D: np.ndarray
+    N_grid: np.ndarray
+    loss_vs_N: np.ndarray
+    loss: float
+    loss_no_data_limit: float
+    loss_no_size_limit: float
+    penalty: float
+    data_needed: float
+
+
+def kaplan_joint_view(log10_N, log10_D, points=200):
+    """Eq. 1.5 around N = 10**log10_N parameters, D = 10**log10_D tokens.  Introduced in 05.
+
+    log10_N in [3, 13], log10_D in [6, 14]. Returns KaplanJointView.
+    """
+    log10_N = finite_scalar("log10_N", log10_N)
+    log10_D = finite_scalar("log10_D", log10_D)
+    if not 3 <= log10_N <= 13:
+        raise ValueError(f"log10_N must lie in [3, 13], got {log10_N}")
+    if not 6 <= log10_D <= 14:
+        raise ValueError(f"log10_D must lie in [6, 14], got {log10_D}")
+    points = positive_int("points", points, minimum=2)
+    k = KAPLAN_2020
+    N, D = 10.0 ** log10_N, 10.0 ** log10_D
+    D_grid = np.geomspace(1e6, 1e14, points)
+    N_grid = np.geomspace(1e3, 1e13, points)
+    loss = float(k.loss(N, D))
+    no_data_limit = float((k.joint_N_c / N) ** k.joint_alpha_N)
+    return KaplanJointView(
+        N=N, D=D, D_grid=D_grid, loss_vs_D=k.loss(N, D_grid), N_grid=N_grid, loss_vs_N=k.loss(N_grid, D),
+        loss=loss, loss_no_data_limit=no_data_limit,
+        loss_no_size_limit=float((k.joint_D_c / D) ** k.joint_alpha_D),
+        penalty=loss / no_data_limit - 1, data_needed=float(k.data_to_avoid_overfitting(N)))
+
+
+def kaplan_explorer():
+    """Sliders for model size and data; plots Kaplan's L(N, D) along each, with the limits and
+    eq. 4.4's data requirement, and prints the overfitting penalty.  Introduced in 05.
+
+    Returns an ipywidgets VBox.
+    """
+    sliders = {
+        "log10_N": ipw.FloatSlider(value=9.0, min=5.0, max=12.0, step=0.25, description="log10 N",
+                                   continuous_update=False),
+        "log10_D": ipw.FloatSlider(value=10.0, min=7.0, max=13.0, step=0.25, description="log10 D",
+                                   continuous_update=False),
+    }
+    fig, (ax_d, ax_n) = plt.subplots(1, 2, figsize=(10, 3.8))
+    plt.close(fig)
+    curve_d, = ax_d.plot([], [], label="L(N, D) at this N")
+    limit_d = ax_d.axhline(1.0, color="0.4", linestyle=":", linewidth=1.5, label="L(N, infinite D)")
+    needed = ax_d.axvline(1.0, color="#009E73", linestyle="-.", linewidth=1.5, label="5e3 N^0.74 (eq. 4.4)")
+    point_d, = ax_d.plot([], [], "o", color="0.2")
+    curve_n, = ax_n.plot([], [], color="#D55E00", linestyle="--", label="L(N, D) at this D")
+    limit_n = ax_n.axhline(1.0, color="0.4", linestyle=":", linewidth=1.5, label="L(infinite N, D)")
+    point_n, = ax_n.plot([], [], "o", color="0.2")
+    plots.loglog(ax_d, "D (tokens)", "loss (nats/token)")
+    plots.loglog(ax_n, "N (non-embedding parameters)", "loss (nats/token)")
+    for ax in (ax_d, ax_n):
+        ax.legend(loc="upper right", fontsize=9)
+    output = ipw.Output()
+
+    def redraw(log10_N, log10_D):
+        view = kaplan_joint_view(log10_N, log10_D)
+        curve_d.set_data(view.D_grid, view.loss_vs_D)
+        limit_d.set_ydata([view.loss_no_data_limit] * 2)
+        needed.set_xdata([view.data_needed] * 2)
+        point_d.set_data([view.D], [view.loss])
+        curve_n.set_data(view.N_grid, view.loss_vs_N)
+        limit_n.set_ydata([view.loss_no_size_limit] * 2)
+        point_n.set_data([view.N], [view.loss])
+        for ax, x, y in ((ax_d, view.D_grid, view.loss_vs_D), (ax_n, view.N_grid, view.loss_vs_N)):
+            ax.set_xlim(x[0], x[-1])
+            ax.set_ylim(y.min() / 1.1, y.max() * 1.1)
+        fig.suptitle(f"L = {view.loss:.3f} nats/token; {view.penalty:.1%} above the infinite-data loss "
+                     f"for this N", fontsize=11)
+        _show(fig, output)
+
+    widget_values = ipw.interactive_output(redraw, sliders)
+    box = ipw.VBox([ipw.HBox(list(sliders.values())), output, widget_values])
+    box.figure = fig
+    box.sliders = sliders
     return box
