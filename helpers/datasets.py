@@ -64,7 +64,7 @@ class Table:
         return f"{self.source}, {self.location} (status {self.status})"
 
     def to_text(self, columns=None):
-        """The table as aligned text (numbers to 4 significant digits), with its source underneath.
+        """The table as aligned text (numbers to 6 significant digits), with its source underneath.
 
         columns: names to show, in order; default all.
         """
@@ -83,7 +83,7 @@ class Table:
 
 def _format_cell(value):
     if isinstance(value, float):
-        return "" if np.isnan(value) else f"{value:.4g}"
+        return "" if np.isnan(value) else f"{value:.6g}"
     return str(value)
 
 

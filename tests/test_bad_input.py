@@ -90,6 +90,8 @@ CASES = [
     (fitting.saturating_objective_grid, dict(x=X, y=Y, E_values=[[0.1]], alpha_values=[0.3]), ValueError, "E_values must be 1-dimensional"),
     (fitting.fit_saturating_power_law, dict(x=X, y=Y, E=np.nan), ValueError, "E must be finite"),
     (widgets.henighan_curves, dict(domain="Language", points=1), ValueError, "points must be at least 2"),
+    (widgets.kaplan_joint_view, dict(log10_N=20, log10_D=10), ValueError, "log10_N must lie in [3, 13]"),
+    (widgets.kaplan_joint_view, dict(log10_N=9, log10_D=np.inf), ValueError, "log10_D must be finite"),
     (check.function, dict(func=abs, cases=[]), ValueError, "cases must list"),
 ]
 

@@ -104,3 +104,28 @@ def test_log_ticks_labels_only_the_chosen_values():
     with pytest.raises(ValueError, match="ticks must be positive"):
         plots.log_ticks(ax, y=[0, 1])
     plt.close(fig)
+
+
+def test_kaplan_joint_view_matches_eq_1_5():
+    view = widgets.kaplan_joint_view(9.0, 10.0)
+    k = laws.KAPLAN_2020
+    assert view.loss == pytest.approx(float(k.loss(1e9, 1e10)))
+    assert view.penalty == pytest.approx(view.loss / float((6.4e13 / 1e9) ** 0.076) - 1)
+    assert view.data_needed == pytest.approx(5e3 * 1e9 ** 0.74)
+    np.testing.assert_allclose(view.loss_vs_D, k.loss(1e9, view.D_grid))
+    assert np.all(view.loss_vs_D > view.loss_no_data_limit)
+    assert np.all(view.loss_vs_N > view.loss_no_size_limit)
+    # More data never hurts, and at eq. 4.4's data requirement the penalty is a few percent.
+    assert np.all(np.diff(view.loss_vs_D) < 0)
+    at_needed = widgets.kaplan_joint_view(9.0, np.log10(view.data_needed))
+    assert 0.01 < at_needed.penalty < 0.1
+
+
+def test_kaplan_explorer_redraws():
+    box = widgets.kaplan_explorer()
+    box.sliders["log10_D"].value = 8.0
+    expected = widgets.kaplan_joint_view(9.0, 8.0)
+    ax_d, ax_n = box.figure.axes
+    np.testing.assert_allclose(ax_n.get_lines()[0].get_ydata(), expected.loss_vs_N)
+    assert f"{expected.penalty:.1%}" in box.figure._suptitle.get_text()
+    plt.close(box.figure)
