@@ -25,12 +25,13 @@ def use_course_style():
 
 class _PlainLogFormatter(ticker.LogFormatterSciNotation):
     """Log-axis labels as plain numbers (2.5, 0.03) on axes spanning under two decades, where
-    powers of ten would label only one or two ticks; powers of ten on wider axes."""
+    powers of ten would label only one or two ticks; powers of ten on wider axes and for values
+    too large or small to read plainly."""
 
     def __call__(self, x, pos=None):
         label = super().__call__(x, pos)
         low, high = sorted(abs(v) for v in self.axis.get_view_interval())
-        if label and low > 0 and high / low < 100:
+        if label and low > 0 and high / low < 100 and 1e-3 <= abs(x) < 1e5:
             return f"{x:g}"
         return label
 

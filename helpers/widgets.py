@@ -3,6 +3,7 @@ small builder that wires it to ipywidgets sliders and a matplotlib figure.
 
 Introduced in 01: ``power_law_fit_demo`` / ``power_law_explorer``.
 Introduced in 02: ``henighan_curves`` / ``henighan_explorer``.
+Introduced in 03: ``emergence_view`` / ``emergence_explorer``.
 Introduced in 05: ``kaplan_joint_view`` / ``kaplan_explorer``.
 """
 from dataclasses import dataclass
@@ -12,14 +13,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import clear_output, display
 
-from helpers import datasets, fitting, plots
+from helpers import datasets, fitting, metrics, plots
 from helpers._validate import finite_scalar, in_open_interval, positive_int, positive_scalar
 from helpers.laws import KAPLAN_2020, PowerLaw, SaturatingPowerLaw
 from helpers.synthetic import noisy_power_law
 
 __all__ = ["PowerLawFitDemo", "power_law_fit_demo", "power_law_explorer",
            "HenighanCurves", "henighan_domains", "henighan_curves", "henighan_explorer",
-           "KaplanJointView", "kaplan_joint_view", "kaplan_explorer"]
+           "KaplanJointView", "kaplan_joint_view", "kaplan_explorer",
+           "EMERGENCE_METRICS", "EmergenceView", "emergence_view", "emergence_explorer"]
 
 _X_START = 10.0          # first data point (arbitrary units of "data")
 _N_POINTS = 16
@@ -315,4 +317,99 @@ def kaplan_explorer():
     box = ipw.VBox([ipw.HBox(list(sliders.values())), output, widget_values])
     box.figure = fig
     box.sliders = sliders
+    return box
+
+
+# Illustrative per-token cross-entropy on the answer tokens, c(N) = (N0 / N)**alpha (not a fit),
+# over N from 1e7 to 1e13: c falls from 0.7 to 0.011 nats, p = exp(-c) rises from 0.50 to 0.99.
+EMERGENCE_SCALE = 3e6
+EMERGENCE_EXPONENT = 0.3
+EMERGENCE_N_RANGE = (1e7, 1e13)
+EMERGENCE_METRICS = ("exact match", "per-token accuracy", "expected wrong tokens")
+
+
+@dataclass(frozen=True)
+class EmergenceView:
+    """One metric of a toy model whose per-token loss falls smoothly with size N.
+
+    N: parameters (points,). cross_entropy: per-token loss on the answer (nats). p: per-token
+    probability of the right token. values: the chosen metric. metric, length: the choice.
+    flat_decades: decades of N, from the smallest model, before the metric has moved 10% of its
+    change over the plotted range; a metric that sits still that long and then rises looks
+    like a sudden, "emergent" ability, though the loss improved all along.
+    """
+    N: np.ndarray
+    cross_entropy: np.ndarray
+    p: np.ndarray
+    values: np.ndarray
+    metric: str
+    length: int
+    flat_decades: float
+
+
+def emergence_view(length, metric="exact match", points=400):
+    """Schaeffer et al. 2023's argument on a toy model.  Introduced in 03.
+
+    length: answer length in tokens (1 to 100). metric: one of EMERGENCE_METRICS.
+    The per-token loss is c(N) = (3e6 / N)**0.3 nats (illustrative), p = exp(-c), for N from
+    1e7 to 1e13.
+    Returns EmergenceView.
+    """
+    length = positive_int("length", length, minimum=1)
+    if length > 100:
+        raise ValueError(f"length must be at most 100 tokens, got {length}")
+    if metric not in EMERGENCE_METRICS:
+        raise ValueError(f"metric must be one of {EMERGENCE_METRICS}, got {metric!r}")
+    points = positive_int("points", points, minimum=10)
+    N = np.geomspace(*EMERGENCE_N_RANGE, points)
+    cross_entropy = (EMERGENCE_SCALE / N) ** EMERGENCE_EXPONENT
+    p = metrics.token_probability(cross_entropy)
+    if metric == "exact match":
+        values = metrics.exact_match(p, length)
+    elif metric == "per-token accuracy":
+        values = p
+    else:
+        values = metrics.expected_token_errors(p, length)
+    change = (values - values[0]) / (values[-1] - values[0])
+    flat = float(np.log10(N[np.argmax(change >= 0.1)] / N[0]))
+    return EmergenceView(N=N, cross_entropy=cross_entropy, p=p, values=values, metric=metric,
+                         length=length, flat_decades=flat)
+
+
+def emergence_explorer():
+    """A slider for the answer length and a choice of metric; plots the metric against model
+    size next to the smooth per-token loss.  Introduced in 03.
+
+    Returns an ipywidgets VBox.
+    """
+    length = ipw.IntSlider(value=10, min=1, max=50, description="answer length", continuous_update=False,
+                           style={"description_width": "initial"})
+    metric = ipw.Dropdown(options=EMERGENCE_METRICS, value="exact match", description="metric")
+    fig, (ax_loss, ax_metric) = plt.subplots(1, 2, figsize=(10, 3.8))
+    plt.close(fig)
+    loss_line, = ax_loss.plot([], [])
+    plots.loglog(ax_loss, "N (parameters)", "per-token loss on the answer (nats)", title="smooth")
+    metric_line, = ax_metric.plot([], [], color="#D55E00", linestyle="--")
+    plots.log_scale(ax_metric, y=False)
+    ax_metric.set_xlabel("N (parameters)")
+    output = ipw.Output()
+
+    def redraw(length, metric):
+        view = emergence_view(length, metric)
+        loss_line.set_data(view.N, view.cross_entropy)
+        ax_loss.set_xlim(view.N[0], view.N[-1])
+        ax_loss.set_ylim(view.cross_entropy.min() / 1.2, view.cross_entropy.max() * 1.2)
+        metric_line.set_data(view.N, view.values)
+        ax_metric.set_xlim(view.N[0], view.N[-1])
+        top = max(1.0, view.values.max() * 1.05)
+        ax_metric.set_ylim(-0.03 * top, top)
+        ax_metric.set_ylabel(view.metric)
+        ax_metric.set_title(f"{view.metric}, {view.length} tokens: flat for the first "
+                            f"{view.flat_decades:.1f} decades", fontsize=10)
+        _show(fig, output)
+
+    widget_values = ipw.interactive_output(redraw, {"length": length, "metric": metric})
+    box = ipw.VBox([ipw.HBox([length, metric]), output, widget_values])
+    box.figure = fig
+    box.controls = {"length": length, "metric": metric}
     return box

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from helpers import check, compute, datasets, fitting, laws, plots, synthetic, widgets
+from helpers import check, compute, datasets, fitting, laws, metrics, plots, synthetic, widgets
 
 GOOD_N, GOOD_D, GOOD_LOSS = synthetic.chinchilla_design_runs(laws.EPOCH_REFIT, 5, 4, 0.01, 0)
 X = np.geomspace(1, 1e4, 8)
@@ -91,6 +91,15 @@ CASES = [
     (fitting.fit_saturating_power_law, dict(x=X, y=Y, E=np.nan), ValueError, "E must be finite"),
     (widgets.henighan_curves, dict(domain="Language", points=1), ValueError, "points must be at least 2"),
     (widgets.kaplan_joint_view, dict(log10_N=20, log10_D=10), ValueError, "log10_N must lie in [3, 13]"),
+    (metrics.exact_match, dict(p=[0.5, 1.2], length=3), ValueError, "p must lie in [0, 1]"),
+    (metrics.exact_match, dict(p=0.5, length=2.5), ValueError, "length must be whole numbers"),
+    (metrics.exact_match, dict(p=[0.5, 0.6], length=[1, 2, 3]), ValueError, "p (2,), length (3,)"),
+    (metrics.expected_token_errors, dict(p=-0.1, length=3), ValueError, "p must be non-negative"),
+    (metrics.token_probability, dict(cross_entropy=-1.0), ValueError, "cross_entropy must be non-negative"),
+    (metrics.sigmoid_in_log, dict(x=1e20, midpoint=1e20, width=1.0, floor=0.5, ceiling=0.4), ValueError, "floor and ceiling must satisfy"),
+    (metrics.sigmoid_in_log, dict(x=1e20, midpoint=0.0, width=1.0), ValueError, "midpoint must be positive"),
+    (widgets.emergence_view, dict(length=0), ValueError, "length must be at least 1"),
+    (widgets.emergence_view, dict(length=5, metric="BLEU"), ValueError, "metric must be one of"),
     (widgets.kaplan_joint_view, dict(log10_N=9, log10_D=np.inf), ValueError, "log10_D must be finite"),
     (check.function, dict(func=abs, cases=[]), ValueError, "cases must list"),
 ]
