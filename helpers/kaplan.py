@@ -17,10 +17,11 @@ FLOP_PER_PF_DAY = 8.64e19
 
 @dataclass(frozen=True)
 class KaplanFrontier:
-    """The compute-efficient allocation implied by eqs 1.4 and 1.6, per compute budget.
+    """The compute-efficient allocation implied by eqs 1.4 to 1.6 and 5.4 to 5.5, per budget.
 
-    C_min: PF-days (K,). N: parameters (K,). S_min: steps (K,). B_crit: tokens per batch (K,).
-    D: tokens processed, B_crit * S_min (K,). loss: nats/token (K,).
+    C_min: PF-days (K,), the small-batch limit of compute. N: parameters (K,). S_min: the
+    large-batch limit of optimiser steps (K,). B_crit: critical batch, tokens (K,).
+    D: minimum tokens, B_crit * S_min = C_min / (6 N) (K,). loss: nats/token (K,).
     """
     C_min: np.ndarray
     N: np.ndarray
@@ -30,10 +31,11 @@ class KaplanFrontier:
     loss: np.ndarray
 
     def exponents(self):
-        """Log-log slopes of N, D and loss against C_min, fitted over the budgets (dict)."""
+        """Log-log slopes of N, D, B_crit, S_min and loss against C_min over the budgets (dict)."""
         log_c = np.log(self.C_min)
         return {name: float(np.polyfit(log_c, np.log(values), 1)[0])
-                for name, values in (("N", self.N), ("D", self.D), ("loss", self.loss))}
+                for name, values in (("N", self.N), ("D", self.D), ("B_crit", self.B_crit),
+                                     ("S_min", self.S_min), ("loss", self.loss))}
 
 
 @dataclass(frozen=True)
@@ -119,11 +121,12 @@ class KaplanLaws:
         return self.D_e * C ** self.p_D
 
     def derived_frontier(self, C_min_pf_days):
-        """The frontier implied by eqs 1.4 and 1.6 rather than fitted (Table 6).  Used in 05.
+        """The frontier implied by the paper's laws rather than fitted (Table 6).  Used in 05.
 
-        For each budget, choose N to minimise L(N, S_min) subject to
-        C_min = 6 N B_crit(L) S_min (training at the critical batch size); L and B_crit depend on
-        each other, so L is found by root-finding for every trial N.
+        Eqs 5.4 and 5.5 (S = S_min (1 + B_crit/B), C = C_min (1 + B/B_crit), C = 6 N B S) give
+        C_min = 6 N B_crit(L) S_min for a run at any batch size. For each budget, choose N to
+        minimise L(N, S_min) (eq. 1.6) subject to that; L and B_crit (eq. 1.4) depend on each
+        other, so L is found by root-finding for every trial N.
         C_min_pf_days: 1-D positive array. Returns KaplanFrontier.
         """
         budgets = as_positive_array("C_min_pf_days", C_min_pf_days, ndim=1)

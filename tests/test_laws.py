@@ -137,6 +137,8 @@ def test_kaplan_derived_frontier_matches_the_fitted_exponents():
     assert -slopes["loss"] == pytest.approx(alpha_c, rel=1e-4)
     assert slopes["N"] == pytest.approx(alpha_c / k.alpha_N, rel=1e-4)
     assert slopes["N"] + slopes["D"] == pytest.approx(1.0, abs=1e-6)
+    assert slopes["B_crit"] + slopes["S_min"] == pytest.approx(slopes["D"], abs=1e-6)
+    assert slopes["B_crit"] == pytest.approx(alpha_c / k.alpha_B, rel=1e-4)
     # Against the paper's separately fitted values (Tables 5 and 6): 0.684 vs 0.73, 0.052 vs 0.050.
     assert abs(slopes["N"] - k.p_N) < 0.05
     assert abs(-slopes["loss"] - k.alpha_C_min) < 0.003
