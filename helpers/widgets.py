@@ -4,6 +4,7 @@ small builder that wires it to ipywidgets sliders and a matplotlib figure.
 Introduced in 01: ``power_law_fit_demo`` / ``power_law_explorer``.
 Introduced in 02: ``henighan_curves`` / ``henighan_explorer``.
 Introduced in 03: ``emergence_view`` / ``emergence_explorer``.
+Introduced in 04: ``architecture_summary`` / ``architecture_explorer``.
 Introduced in 05: ``kaplan_joint_view`` / ``kaplan_explorer``.
 """
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import clear_output, display
 
-from helpers import datasets, fitting, metrics, plots
+from helpers import architecture, datasets, fitting, metrics, plots
 from helpers._validate import finite_scalar, in_open_interval, positive_int, positive_scalar
 from helpers.laws import KAPLAN_2020, PowerLaw, SaturatingPowerLaw
 from helpers.synthetic import noisy_power_law
@@ -21,7 +22,8 @@ from helpers.synthetic import noisy_power_law
 __all__ = ["PowerLawFitDemo", "power_law_fit_demo", "power_law_explorer",
            "HenighanCurves", "henighan_domains", "henighan_curves", "henighan_explorer",
            "KaplanJointView", "kaplan_joint_view", "kaplan_explorer",
-           "EMERGENCE_METRICS", "EmergenceView", "emergence_view", "emergence_explorer"]
+           "EMERGENCE_METRICS", "EmergenceView", "emergence_view", "emergence_explorer",
+           "architecture_summary", "architecture_explorer"]
 
 _X_START = 10.0          # first data point (arbitrary units of "data")
 _N_POINTS = 16
@@ -412,4 +414,47 @@ def emergence_explorer():
     box = ipw.VBox([ipw.HBox([length, metric]), output, widget_values])
     box.figure = fig
     box.controls = {"length": length, "metric": metric}
+    return box
+
+
+def architecture_summary(n_layer, d_model, n_ctx, vocab_size):
+    """Lines of text describing a Transformer shape's parameters and FLOPs.  Introduced in 04.
+
+    Arguments as for architecture.transformer_shape. Returns a list of strings.
+    """
+    shape = architecture.transformer_shape(n_layer, d_model, n_ctx=n_ctx, vocab_size=vocab_size)
+    return [
+        f"non-embedding parameters 12 n_layer d_model^2 = {shape.non_embedding:,}",
+        f"embedding parameters vocab x d_model = {shape.embedding:,} "
+        f"({shape.embedding_share:.1%} of all {shape.total:,})",
+        f"training FLOP per token: 6N = {shape.six_n:.3g}; with attention over the context "
+        f"{shape.training_flops_per_token:.3g}, of which the context term is {shape.context_share:.1%}",
+    ]
+
+
+def architecture_explorer():
+    """Sliders for layers, width, context and vocabulary; prints what each parameter and FLOP
+    count comes to.  Introduced in 04.
+
+    Returns an ipywidgets VBox.
+    """
+    controls = {
+        "n_layer": ipw.IntSlider(value=12, min=1, max=128, description="layers", continuous_update=False),
+        "d_model": ipw.SelectionSlider(options=[2 ** k for k in range(7, 15)], value=1024,
+                                       description="d_model", continuous_update=False),
+        "n_ctx": ipw.SelectionSlider(options=[2 ** k for k in range(8, 16)], value=1024,
+                                     description="context", continuous_update=False),
+        "vocab_size": ipw.IntSlider(value=50257, min=1000, max=256000, step=1000, description="vocabulary",
+                                    continuous_update=False),
+    }
+    text = ipw.HTML()
+
+    def redraw(**values):
+        text.value = "<br>".join(architecture_summary(**values))
+
+    widget_values = ipw.interactive_output(redraw, controls)
+    box = ipw.VBox([ipw.HBox([controls["n_layer"], controls["d_model"]]),
+                    ipw.HBox([controls["n_ctx"], controls["vocab_size"]]), text, widget_values])
+    box.controls = controls
+    box.text = text
     return box

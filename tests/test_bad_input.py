@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from helpers import check, compute, datasets, fitting, laws, metrics, plots, synthetic, widgets
+from helpers import architecture, check, compute, datasets, fitting, laws, metrics, plots, synthetic, widgets
 
 GOOD_N, GOOD_D, GOOD_LOSS = synthetic.chinchilla_design_runs(laws.EPOCH_REFIT, 5, 4, 0.01, 0)
 X = np.geomspace(1, 1e4, 8)
@@ -99,6 +99,9 @@ CASES = [
     (metrics.sigmoid_in_log, dict(x=1e20, midpoint=1e20, width=1.0, floor=0.5, ceiling=0.4), ValueError, "floor and ceiling must satisfy"),
     (metrics.sigmoid_in_log, dict(x=1e20, midpoint=0.0, width=1.0), ValueError, "midpoint must be positive"),
     (widgets.emergence_view, dict(length=0), ValueError, "length must be at least 1"),
+    (architecture.transformer_shape, dict(n_layer=0, d_model=512), ValueError, "n_layer must be at least 1"),
+    (architecture.transformer_shape, dict(n_layer=12, d_model=512.5), TypeError, "d_model must be an integer"),
+    (architecture.transformer_shape, dict(n_layer=12, d_model=512, n_ctx=-1), ValueError, "n_ctx must be at least 1"),
     (widgets.emergence_view, dict(length=5, metric="BLEU"), ValueError, "metric must be one of"),
     (widgets.kaplan_joint_view, dict(log10_N=9, log10_D=np.inf), ValueError, "log10_D must be finite"),
     (check.function, dict(func=abs, cases=[]), ValueError, "cases must list"),

@@ -1,0 +1,46 @@
+"""Notebook 04's helpers: counting a Transformer's parameters and FLOPs."""
+import numpy as np
+import pytest
+
+from helpers import architecture, datasets, widgets
+
+
+def test_eq_2_1_and_embeddings():
+    shape = architecture.transformer_shape(12, 768)
+    assert shape.non_embedding == 12 * 12 * 768 ** 2
+    assert shape.embedding == 50257 * 768
+    assert shape.total == shape.non_embedding + shape.embedding
+    with_positions = architecture.transformer_shape(12, 768, learned_positions=True)
+    assert with_positions.embedding == (50257 + 1024) * 768
+    custom = architecture.transformer_shape(2, 512, d_ff=1000)
+    assert custom.non_embedding == 2 * (4 * 512 ** 2 + 2 * 512 * 1000)
+
+
+def test_eq_2_2_forward_flops_and_the_context_share():
+    shape = architecture.transformer_shape(24, 2048, n_ctx=2048)
+    assert shape.forward_flops_per_token == 2 * shape.non_embedding + 2 * 24 * 2048 * 2048
+    assert shape.training_flops_per_token == 3 * shape.forward_flops_per_token
+    # Relative to 2N the context term is n_ctx / (12 d_model).
+    expected = (2048 / (12 * 2048)) / (1 + 2048 / (12 * 2048))
+    assert shape.context_share == pytest.approx(expected)
+
+
+def test_rule_accounts_for_most_of_gopher_and_chinchilla():
+    table = datasets.load("hoffmann2022_table4_architecture")
+    for params, n_layer, d_model in zip(table["params"], table["n_layers"], table["d_model"]):
+        ratio = architecture.transformer_shape(int(n_layer), int(d_model)).non_embedding / params
+        assert 0.9 < ratio < 0.95
+
+
+def test_embedding_share_falls_with_size():
+    shares = [architecture.transformer_shape(n, d).embedding_share for n, d in ((2, 128), (12, 768), (48, 6144))]
+    assert shares[0] > 0.9 and shares[-1] < 0.02 and shares == sorted(shares, reverse=True)
+
+
+def test_architecture_summary_and_explorer():
+    lines = widgets.architecture_summary(12, 768, 1024, 50257)
+    assert "84,934,656" in lines[0] and "31.2% of all" in lines[1] and "10.0%" in lines[2]
+    box = widgets.architecture_explorer()
+    box.controls["n_layer"].value = 80
+    box.controls["d_model"].value = 8192
+    assert "64,424,509,440" in box.text.value
