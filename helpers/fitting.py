@@ -16,7 +16,8 @@ from helpers.chinchilla_fit import (  # noqa: F401  (public API of helpers.fitti
 from helpers.laws import PowerLaw, SaturatingPowerLaw
 
 __all__ = [
-    "FitError", "PowerLawFit", "SaturatingPowerLawFit", "fit_power_law", "fit_saturating_power_law",
+    "FitError", "PowerLawFit", "SaturatingPowerLawFit", "LogLogLine", "fit_log_log_line",
+    "fit_power_law", "fit_saturating_power_law",
     "profile_floor", "saturating_objective_grid",
     "ChinchillaFit", "BootstrapResult", "fit_chinchilla", "fit_chinchilla_paper_grid",
     "bootstrap_chinchilla", "chinchilla_objective",
@@ -45,6 +46,23 @@ class PowerLawFit:
     @property
     def alpha(self):
         return self.law.alpha
+
+
+@dataclass(frozen=True)
+class LogLogLine:
+    """ln y = intercept + slope * ln x, fitted by least squares, with standard errors.
+
+    slope may have either sign (y ∝ x**slope). rmse: of the ln y residuals.
+    """
+    slope: float
+    intercept: float
+    slope_se: float
+    intercept_se: float
+    rmse: float
+
+    def __call__(self, x):
+        """Predicted y at positive x."""
+        return np.exp(self.intercept) * as_positive_array("x", x) ** self.slope
 
 
 @dataclass(frozen=True)
@@ -90,6 +108,18 @@ def _log_log_line(log_x, log_y):
     jac = np.column_stack([np.ones_like(log_x), -log_x])
     (c, alpha), *_ = np.linalg.lstsq(jac, log_y, rcond=None)
     return c, alpha, log_y - jac @ [c, alpha], jac
+
+
+def fit_log_log_line(x, y):
+    """Fit y = exp(intercept) * x**slope by least squares on ln y, for rising or falling y.  Used in 06.
+
+    x, y: 1-D positive arrays, same length, at least 3 points. Returns LogLogLine.
+    """
+    x, y = _checked_xy(x, y, min_points=3)
+    c, alpha, residuals, jac = _log_log_line(np.log(x), np.log(y))
+    intercept_se, slope_se = _standard_errors(jac, residuals)
+    return LogLogLine(slope=float(-alpha), intercept=float(c), slope_se=float(slope_se),
+                      intercept_se=float(intercept_se), rmse=float(np.sqrt(np.mean(residuals ** 2))))
 
 
 def fit_power_law(x, y, *, space="log"):

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from helpers import architecture, check, compute, datasets, fitting, laws, metrics, plots, synthetic, widgets
+from helpers import approaches, architecture, check, compute, datasets, fitting, laws, metrics, plots, synthetic, widgets
 
 GOOD_N, GOOD_D, GOOD_LOSS = synthetic.chinchilla_design_runs(laws.EPOCH_REFIT, 5, 4, 0.01, 0)
 X = np.geomspace(1, 1e4, 8)
@@ -100,6 +100,12 @@ CASES = [
     (metrics.sigmoid_in_log, dict(x=1e20, midpoint=0.0, width=1.0), ValueError, "midpoint must be positive"),
     (widgets.emergence_view, dict(length=0), ValueError, "length must be at least 1"),
     (architecture.transformer_shape, dict(n_layer=0, d_model=512), ValueError, "n_layer must be at least 1"),
+    (approaches.approach2_isoflop, dict(budget=[1e20] * 6, params=np.geomspace(1e8, 1e9, 6), loss=np.ones(6)), ValueError, "at least 3 distinct IsoFLOP budgets"),
+    (approaches.approach2_isoflop, dict(budget=[1e20, 1e21, 1e22], params=[1e8, 1e8, -1e8], loss=[2.0, 2.0, 2.0]), ValueError, "params must be positive"),
+    (approaches.approach1_envelope, dict(params=[1e8, 1e8], horizon=[1e9, 1e9], tokens_seen=[1e8, 1e9], loss=[3.0, 2.0, 1.0], budgets=[1e18, 1e19, 1e20]), ValueError, "loss (3,)"),
+    (approaches.isoflop_vertex_error, dict(law=laws.EPOCH_REFIT, budget=1e21, offset_decades=3.0, width_decades=1.0), ValueError, "offset_decades must lie strictly between"),
+    (approaches.isoflop_vertex_error, dict(law=laws.EPOCH_REFIT, budget=1e21, offset_decades=0.0, width_decades=1.0, n_sizes=2), ValueError, "n_sizes must be at least 3"),
+    (fitting.fit_log_log_line, dict(x=X[:2], y=Y[:2]), ValueError, "x needs at least 3 values"),
     (architecture.transformer_shape, dict(n_layer=12, d_model=512.5), TypeError, "d_model must be an integer"),
     (architecture.transformer_shape, dict(n_layer=12, d_model=512, n_ctx=-1), ValueError, "n_ctx must be at least 1"),
     (widgets.emergence_view, dict(length=5, metric="BLEU"), ValueError, "metric must be one of"),

@@ -1,0 +1,133 @@
+"""Hoffmann et al. 2022's first two approaches to the compute-optimal frontier.  Introduced in 06.
+
+Approach 1: for each compute budget C, read every training curve at the point where it has
+spent C (tokens seen = C / 6N) and keep the lowest loss: the envelope of the curves gives
+N_opt(C). Approach 2: at each of a few fixed budgets, train several model sizes (an IsoFLOP
+profile), fit a parabola to loss against ln N and take its minimum. Either way, power laws
+N_opt ∝ C**a and D_opt ∝ C**b are then fitted across budgets. (Approach 3 is
+fitting.fit_chinchilla.)  Units: N parameters, D tokens, C FLOP, loss nats/token.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from helpers._validate import FitError, as_positive_array, in_open_interval, positive_int, positive_scalar, same_shape
+from helpers.fitting import fit_log_log_line
+from helpers.laws import ChinchillaLaw
+
+__all__ = ["Frontier", "approach1_envelope", "approach2_isoflop", "isoflop_vertex_error"]
+
+
+@dataclass(frozen=True)
+class Frontier:
+    """Compute-optimal points per budget, and the power laws fitted through them.
+
+    C: budgets (K,) FLOP. N_opt, D_opt: (K,). loss: lowest loss at each budget (K,).
+    a, b: fitted exponents of N_opt ∝ C**a and D_opt ∝ C**b (a + b = 1 since D = C / 6N).
+    """
+    C: np.ndarray
+    N_opt: np.ndarray
+    D_opt: np.ndarray
+    loss: np.ndarray
+
+    @property
+    def a(self):
+        return fit_log_log_line(self.C, self.N_opt).slope
+
+    @property
+    def b(self):
+        return fit_log_log_line(self.C, self.D_opt).slope
+
+
+def approach1_envelope(params, horizon, tokens_seen, loss, budgets):
+    """Approach 1: the lowest loss any training curve reaches with each budget.  Introduced in 06.
+
+    params, horizon, tokens_seen, loss: 1-D arrays of the same length, one row per point of a
+    training curve (a curve is one (params, horizon) pair). budgets: FLOP values, each reached
+    by at least three model sizes. A curve is read at tokens = budget / (6 params) by
+    interpolating its loss in ln tokens; each size keeps its best curve, and N_opt is the
+    minimum of a parabola in ln N through the best size and its two neighbours (so N_opt is
+    not limited to the sizes trained). Returns Frontier.
+    """
+    arrays = {name: as_positive_array(name, value, ndim=1, min_size=2) for name, value in
+              (("params", params), ("horizon", horizon), ("tokens_seen", tokens_seen), ("loss", loss))}
+    same_shape(**arrays)
+    budgets = as_positive_array("budgets", budgets, ndim=1, min_size=3)
+    sizes = np.unique(arrays["params"])
+    # best[i, j]: lowest loss of any curve of size i at budget j (inf where none reaches it).
+    best = np.full((sizes.size, budgets.size), np.inf)
+    for n, h in np.unique(np.stack([arrays["params"], arrays["horizon"]], axis=1), axis=0):
+        rows = (arrays["params"] == n) & (arrays["horizon"] == h)
+        order = np.argsort(arrays["tokens_seen"][rows])
+        seen, curve = arrays["tokens_seen"][rows][order], arrays["loss"][rows][order]
+        wanted = budgets / (6 * n)
+        inside = (wanted >= seen[0]) & (wanted <= seen[-1])
+        at_budget = np.where(inside, np.interp(np.log(wanted), np.log(seen), curve), np.inf)
+        i = np.searchsorted(sizes, n)
+        best[i] = np.minimum(best[i], at_budget)
+    n_opt, lowest = np.empty(budgets.size), np.empty(budgets.size)
+    for j, c in enumerate(budgets):
+        reached = np.flatnonzero(np.isfinite(best[:, j]))
+        if reached.size < 3:
+            raise ValueError(f"budgets must each be reached by at least three model sizes; {c:.3g} FLOP is "
+                             f"reached by {reached.size}")
+        k = reached[np.argmin(best[reached, j])]
+        window = reached[np.clip(np.searchsorted(reached, k) + np.array([-1, 0, 1]), 0, reached.size - 1)]
+        if np.unique(window).size == 3:
+            log_n, lowest[j] = _parabola_minimum(np.log(sizes[window]), best[window, j], c)
+            n_opt[j] = np.exp(np.clip(log_n, np.log(sizes[window[0]]), np.log(sizes[window[-1]])))
+        else:  # the best size is the smallest or largest reached: no interior minimum to refine
+            n_opt[j], lowest[j] = sizes[k], best[k, j]
+    return Frontier(C=budgets, N_opt=n_opt, D_opt=budgets / (6 * n_opt), loss=lowest)
+
+
+def approach2_isoflop(budget, params, loss):
+    """Approach 2: a parabola in ln N through each IsoFLOP profile; its minimum.  Introduced in 06.
+
+    budget, params, loss: 1-D arrays of the same length, one row per run; runs with the same
+    budget form one profile, which needs at least 3 distinct sizes and must curve upwards.
+    Returns Frontier over the distinct budgets, sorted.
+    """
+    budget = as_positive_array("budget", budget, ndim=1, min_size=3)
+    params = as_positive_array("params", params, ndim=1, min_size=3)
+    loss = as_positive_array("loss", loss, ndim=1, min_size=3)
+    same_shape(budget=budget, params=params, loss=loss)
+    budgets = np.unique(budget)
+    if budgets.size < 3:
+        raise ValueError(f"budget needs at least 3 distinct IsoFLOP budgets, got {budgets.size}")
+    vertices = []
+    for c in budgets:
+        rows = budget == c
+        if np.unique(params[rows]).size < 3:
+            raise ValueError(f"params needs at least 3 distinct sizes at budget {c:.3g} FLOP")
+        vertices.append(_parabola_minimum(np.log(params[rows]), loss[rows], c))
+    log_n, best = np.array(vertices).T
+    n_opt = np.exp(log_n)
+    return Frontier(C=budgets, N_opt=n_opt, D_opt=budgets / (6 * n_opt), loss=best)
+
+
+def _parabola_minimum(log_n, loss, budget):
+    """(ln N, loss) at the minimum of the least-squares parabola through one profile."""
+    curvature, slope, offset = np.polyfit(log_n, loss, 2)
+    if curvature <= 0:
+        raise FitError(f"approach2_isoflop: the profile at {budget:.3g} FLOP does not curve upwards")
+    return -slope / (2 * curvature), offset - slope ** 2 / (4 * curvature)
+
+
+def isoflop_vertex_error(law, budget, offset_decades, width_decades, n_sizes=9):
+    """How far an IsoFLOP parabola's minimum lands from the true optimum.  Introduced in 06.
+
+    law: ChinchillaLaw (noise-free truth). budget: FLOP. The sampled sizes span
+    width_decades (in (0, 4)), centred offset_decades (in (-2, 2)) from the true N_opt.
+    Returns log10(N_vertex / N_opt): 0 is unbiased, positive means the estimate is too large.
+    """
+    if not isinstance(law, ChinchillaLaw):
+        raise TypeError(f"law must be a ChinchillaLaw, got {type(law).__name__}")
+    budget = positive_scalar("budget", budget)
+    offset_decades = in_open_interval("offset_decades", offset_decades, -2.0, 2.0)
+    width_decades = in_open_interval("width_decades", width_decades, 0.0, 4.0)
+    n_sizes = positive_int("n_sizes", n_sizes, minimum=3)
+    n_true, _ = law.compute_optimal(budget)
+    sizes = n_true * np.logspace(offset_decades - width_decades / 2, offset_decades + width_decades / 2, n_sizes)
+    log_n, _ = _parabola_minimum(np.log(sizes), law.loss(sizes, budget / (6 * sizes)), budget)
+    return float((log_n - np.log(n_true)) / np.log(10))
