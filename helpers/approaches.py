@@ -15,7 +15,8 @@ from helpers._validate import FitError, as_positive_array, in_open_interval, pos
 from helpers.fitting import fit_log_log_line
 from helpers.laws import ChinchillaLaw
 
-__all__ = ["Frontier", "approach1_envelope", "approach2_isoflop", "isoflop_vertex_error"]
+__all__ = ["Frontier", "IsoFLOPProfileFit", "approach1_envelope", "approach2_isoflop", "isoflop_profile_fit",
+           "isoflop_vertex_error"]
 
 
 @dataclass(frozen=True)
@@ -114,12 +115,35 @@ def _parabola_minimum(log_n, loss, budget):
     return -slope / (2 * curvature), offset - slope ** 2 / (4 * curvature)
 
 
-def isoflop_vertex_error(law, budget, offset_decades, width_decades, n_sizes=9):
-    """How far an IsoFLOP parabola's minimum lands from the true optimum.  Introduced in 06.
+@dataclass(frozen=True)
+class IsoFLOPProfileFit:
+    """A parabola fitted to noise-free IsoFLOP samples, against the true profile.
+
+    sizes, losses: the sampled model sizes and their true losses. curvature, slope, offset:
+    the parabola loss = curvature (ln N)**2 + slope ln N + offset. N_vertex: its minimum.
+    N_opt: the true optimum. error_decades: log10(N_vertex / N_opt).
+    """
+    sizes: np.ndarray
+    losses: np.ndarray
+    curvature: float
+    slope: float
+    offset: float
+    N_vertex: float
+    N_opt: float
+    error_decades: float
+
+    def parabola(self, N):
+        """The fitted parabola's loss at sizes N."""
+        log_n = np.log(as_positive_array("N", N))
+        return self.curvature * log_n ** 2 + self.slope * log_n + self.offset
+
+
+def isoflop_profile_fit(law, budget, offset_decades, width_decades, n_sizes=9):
+    """Sample an IsoFLOP profile off-centre and fit Approach 2's parabola.  Introduced in 06.
 
     law: ChinchillaLaw (noise-free truth). budget: FLOP. The sampled sizes span
-    width_decades (in (0, 4)), centred offset_decades (in (-2, 2)) from the true N_opt.
-    Returns log10(N_vertex / N_opt): 0 is unbiased, positive means the estimate is too large.
+    width_decades (in (0, 4)), centred offset_decades (in (-2, 2)) from the true N_opt; n_sizes >= 3.
+    Returns IsoFLOPProfileFit.
     """
     if not isinstance(law, ChinchillaLaw):
         raise TypeError(f"law must be a ChinchillaLaw, got {type(law).__name__}")
@@ -128,6 +152,18 @@ def isoflop_vertex_error(law, budget, offset_decades, width_decades, n_sizes=9):
     width_decades = in_open_interval("width_decades", width_decades, 0.0, 4.0)
     n_sizes = positive_int("n_sizes", n_sizes, minimum=3)
     n_true, _ = law.compute_optimal(budget)
+    n_true = float(n_true)
     sizes = n_true * np.logspace(offset_decades - width_decades / 2, offset_decades + width_decades / 2, n_sizes)
-    log_n, _ = _parabola_minimum(np.log(sizes), law.loss(sizes, budget / (6 * sizes)), budget)
-    return float((log_n - np.log(n_true)) / np.log(10))
+    losses = law.loss(sizes, budget / (6 * sizes))
+    curvature, slope, offset = np.polyfit(np.log(sizes), losses, 2)
+    if curvature <= 0:
+        raise FitError(f"isoflop_profile_fit: the sampled profile at {budget:.3g} FLOP does not curve upwards")
+    n_vertex = float(np.exp(-slope / (2 * curvature)))
+    return IsoFLOPProfileFit(sizes=sizes, losses=losses, curvature=float(curvature), slope=float(slope),
+                             offset=float(offset), N_vertex=n_vertex, N_opt=n_true,
+                             error_decades=float(np.log10(n_vertex / n_true)))
+
+
+def isoflop_vertex_error(law, budget, offset_decades, width_decades, n_sizes=9):
+    """log10(N_vertex / N_opt) of isoflop_profile_fit: 0 is unbiased, positive is too large.  Introduced in 06."""
+    return isoflop_profile_fit(law, budget, offset_decades, width_decades, n_sizes).error_decades

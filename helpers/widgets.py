@@ -6,6 +6,7 @@ Introduced in 02: ``henighan_curves`` / ``henighan_explorer``.
 Introduced in 03: ``emergence_view`` / ``emergence_explorer``.
 Introduced in 04: ``architecture_summary`` / ``architecture_explorer``.
 Introduced in 05: ``kaplan_joint_view`` / ``kaplan_explorer``.
+Introduced in 06: ``isoflop_bias_explorer`` (its pure function is approaches.isoflop_profile_fit).
 """
 from dataclasses import dataclass
 
@@ -14,16 +15,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import clear_output, display
 
-from helpers import architecture, datasets, fitting, metrics, plots
+from helpers import approaches, architecture, datasets, fitting, metrics, plots
 from helpers._validate import finite_scalar, in_open_interval, positive_int, positive_scalar
-from helpers.laws import KAPLAN_2020, PowerLaw, SaturatingPowerLaw
+from helpers.laws import EPOCH_REFIT, KAPLAN_2020, PowerLaw, SaturatingPowerLaw
 from helpers.synthetic import noisy_power_law
 
 __all__ = ["PowerLawFitDemo", "power_law_fit_demo", "power_law_explorer",
            "HenighanCurves", "henighan_domains", "henighan_curves", "henighan_explorer",
            "KaplanJointView", "kaplan_joint_view", "kaplan_explorer",
            "EMERGENCE_METRICS", "EmergenceView", "emergence_view", "emergence_explorer",
-           "architecture_summary", "architecture_explorer"]
+           "architecture_summary", "architecture_explorer", "isoflop_bias_explorer"]
 
 _X_START = 10.0          # first data point (arbitrary units of "data")
 _N_POINTS = 16
@@ -457,4 +458,51 @@ def architecture_explorer():
                     ipw.HBox([controls["n_ctx"], controls["vocab_size"]]), text, widget_values])
     box.controls = controls
     box.text = text
+    return box
+
+
+def isoflop_bias_explorer(law=EPOCH_REFIT, budget=1e21):
+    """Sliders that move and widen an IsoFLOP grid; plots the true profile, the samples, the
+    fitted parabola and both minima.  Introduced in 06.
+
+    law: ChinchillaLaw used as the truth (default: Epoch AI refit). budget: FLOP.
+    Returns an ipywidgets VBox.
+    """
+    sliders = {
+        "offset_decades": ipw.FloatSlider(value=0.0, min=-1.0, max=1.0, step=0.1, description="grid offset",
+                                          continuous_update=False, style={"description_width": "initial"}),
+        "width_decades": ipw.FloatSlider(value=1.0, min=0.4, max=3.0, step=0.2, description="grid width",
+                                         continuous_update=False, style={"description_width": "initial"}),
+        "n_sizes": ipw.IntSlider(value=9, min=3, max=15, description="sizes", continuous_update=False),
+    }
+    n_true, _ = law.compute_optimal(budget)
+    grid = float(n_true) * np.logspace(-2.2, 2.2, 300)
+    fig, ax = plt.subplots()
+    plt.close(fig)
+    ax.plot(grid, law.loss(grid, budget / (6 * grid)), color="0.3", linewidth=1, label="true IsoFLOP profile")
+    parabola, = ax.plot([], [], label="fitted parabola")
+    samples, = ax.plot([], [], "o", color="#D55E00", label="sampled sizes")
+    ax.axvline(float(n_true), color="0.3", linestyle=":", label="true optimum")
+    vertex = ax.axvline(1.0, color="#0072B2", linestyle="--", label="parabola's minimum")
+    plots.log_scale(ax, y=False)
+    ax.set_xlabel("N (parameters)")
+    ax.set_ylabel("loss (nats/token)")
+    ax.legend(loc="upper center", fontsize=9)
+    output = ipw.Output()
+
+    def redraw(offset_decades, width_decades, n_sizes):
+        fit = approaches.isoflop_profile_fit(law, budget, offset_decades, width_decades, n_sizes)
+        parabola.set_data(grid, fit.parabola(grid))
+        samples.set_data(fit.sizes, fit.losses)
+        vertex.set_xdata([fit.N_vertex] * 2)
+        true_losses = law.loss(grid, budget / (6 * grid))
+        ax.set_ylim(true_losses.min() - 0.02, true_losses.min() + 0.35)
+        ax.set_title(f"C = {budget:.0e} FLOP: the parabola's minimum is {10 ** fit.error_decades - 1:+.1%} "
+                     f"off the true optimum", fontsize=10)
+        _show(fig, output)
+
+    widget_values = ipw.interactive_output(redraw, sliders)
+    box = ipw.VBox([ipw.HBox(list(sliders.values())), output, widget_values])
+    box.figure = fig
+    box.sliders = sliders
     return box
