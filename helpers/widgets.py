@@ -7,6 +7,7 @@ Introduced in 03: ``emergence_view`` / ``emergence_explorer``.
 Introduced in 04: ``architecture_summary`` / ``architecture_explorer``.
 Introduced in 05: ``kaplan_joint_view`` / ``kaplan_explorer``.
 Introduced in 06: ``isoflop_bias_explorer`` (its pure function is approaches.isoflop_profile_fit).
+Introduced in 07: ``bootstrap_view`` / ``bootstrap_explorer``.
 """
 from dataclasses import dataclass
 
@@ -24,7 +25,8 @@ __all__ = ["PowerLawFitDemo", "power_law_fit_demo", "power_law_explorer",
            "HenighanCurves", "henighan_domains", "henighan_curves", "henighan_explorer",
            "KaplanJointView", "kaplan_joint_view", "kaplan_explorer",
            "EMERGENCE_METRICS", "EmergenceView", "emergence_view", "emergence_explorer",
-           "architecture_summary", "architecture_explorer", "isoflop_bias_explorer"]
+           "architecture_summary", "architecture_explorer", "isoflop_bias_explorer",
+           "BootstrapView", "bootstrap_view", "bootstrap_explorer"]
 
 _X_START = 10.0          # first data point (arbitrary units of "data")
 _N_POINTS = 16
@@ -499,6 +501,78 @@ def isoflop_bias_explorer(law=EPOCH_REFIT, budget=1e21):
         ax.set_ylim(true_losses.min() - 0.02, true_losses.min() + 0.35)
         ax.set_title(f"C = {budget:.0e} FLOP: the parabola's minimum is {10 ** fit.error_decades - 1:+.1%} "
                      f"off the true optimum", fontsize=10)
+        _show(fig, output)
+
+    widget_values = ipw.interactive_output(redraw, sliders)
+    box = ipw.VBox([ipw.HBox(list(sliders.values())), output, widget_values])
+    box.figure = fig
+    box.sliders = sliders
+    return box
+
+
+@dataclass(frozen=True)
+class BootstrapView:
+    """Bootstrap of a Chinchilla fit on a random subset of the runs.
+
+    n_runs, n_resamples: the choice. a_samples: frontier exponent a per resample.
+    widths: 80% interval width of alpha, beta and a (dict). intervals: those intervals (dict).
+    """
+    n_runs: int
+    n_resamples: int
+    a_samples: np.ndarray
+    widths: dict
+    intervals: dict
+
+
+def bootstrap_view(N, D, loss, n_runs, n_resamples, seed=0):
+    """80% bootstrap intervals from ``n_runs`` runs drawn (seeded) from (N, D, loss).  Introduced in 07.
+
+    N, D, loss: the full table (1-D arrays). n_runs: runs kept, 20 to len(N).
+    n_resamples: bootstrap resamples, >= 10. Returns BootstrapView.
+    """
+    N = np.asarray(N, dtype=float)
+    n_runs = positive_int("n_runs", n_runs, minimum=20)
+    if n_runs > N.size:
+        raise ValueError(f"n_runs must be at most the {N.size} runs available, got {n_runs}")
+    n_resamples = positive_int("n_resamples", n_resamples, minimum=10)
+    seed = positive_int("seed", seed, minimum=0)
+    keep = np.sort(np.random.default_rng(seed).choice(N.size, n_runs, replace=False))
+    result = fitting.bootstrap_chinchilla(N[keep], np.asarray(D, dtype=float)[keep],
+                                          np.asarray(loss, dtype=float)[keep], n_resamples, seed)
+    intervals = {name: result.interval(name, 0.8) for name in ("alpha", "beta", "a")}
+    return BootstrapView(n_runs=n_runs, n_resamples=n_resamples, a_samples=result.samples["a"],
+                         widths={name: high - low for name, (low, high) in intervals.items()},
+                         intervals=intervals)
+
+
+def bootstrap_explorer(N, D, loss):
+    """Sliders for how many runs are used and how many resamples are drawn; shows the bootstrap
+    distribution of the frontier exponent a and its 80% interval.  Introduced in 07.
+
+    N, D, loss: the full run table. Returns an ipywidgets VBox.
+    """
+    n_total = int(np.size(N))
+    sliders = {
+        "n_runs": ipw.IntSlider(value=n_total, min=30, max=n_total, step=30, description="runs used",
+                                continuous_update=False, style={"description_width": "initial"}),
+        "n_resamples": ipw.IntSlider(value=400, min=100, max=1000, step=100, description="resamples",
+                                     continuous_update=False),
+    }
+    fig, ax = plt.subplots()
+    plt.close(fig)
+    output = ipw.Output()
+    bins = np.linspace(0.4, 0.65, 61)
+
+    def redraw(n_runs, n_resamples):
+        view = bootstrap_view(N, D, loss, n_runs, n_resamples)
+        ax.clear()
+        ax.hist(view.a_samples, bins=bins, color="#56B4E9")
+        for edge in view.intervals["a"]:
+            ax.axvline(edge, color="#D55E00", linestyle="--")
+        ax.set_xlabel("frontier exponent a (N_opt ∝ C^a)")
+        ax.set_ylabel("resamples")
+        ax.set_title(f"{n_runs} runs, {n_resamples} resamples: 80% interval of a is "
+                     f"{view.widths['a']:.3f} wide", fontsize=10)
         _show(fig, output)
 
     widget_values = ipw.interactive_output(redraw, sliders)

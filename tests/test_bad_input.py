@@ -106,6 +106,8 @@ CASES = [
     (approaches.isoflop_vertex_error, dict(law=laws.EPOCH_REFIT, budget=1e21, offset_decades=3.0, width_decades=1.0), ValueError, "offset_decades must lie strictly between"),
     (approaches.isoflop_vertex_error, dict(law=laws.EPOCH_REFIT, budget=1e21, offset_decades=0.0, width_decades=1.0, n_sizes=2), ValueError, "n_sizes must be at least 3"),
     (fitting.fit_log_log_line, dict(x=X[:2], y=Y[:2]), ValueError, "x needs at least 3 values"),
+    (widgets.bootstrap_view, dict(N=GOOD_N, D=GOOD_D, loss=GOOD_LOSS, n_runs=30, n_resamples=100), ValueError, "n_runs must be at most the 20 runs"),
+    (widgets.bootstrap_view, dict(N=GOOD_N, D=GOOD_D, loss=GOOD_LOSS, n_runs=20, n_resamples=5), ValueError, "n_resamples must be at least 10"),
     (architecture.transformer_shape, dict(n_layer=12, d_model=512.5), TypeError, "d_model must be an integer"),
     (architecture.transformer_shape, dict(n_layer=12, d_model=512, n_ctx=-1), ValueError, "n_ctx must be at least 1"),
     (widgets.emergence_view, dict(length=5, metric="BLEU"), ValueError, "metric must be one of"),
