@@ -8,6 +8,7 @@ Introduced in 04: ``architecture_summary`` / ``architecture_explorer``.
 Introduced in 05: ``kaplan_joint_view`` / ``kaplan_explorer``.
 Introduced in 06: ``isoflop_bias_explorer`` (its pure function is approaches.isoflop_profile_fit).
 Introduced in 07: ``bootstrap_view`` / ``bootstrap_explorer``.
+Introduced in 08: ``reconcile_explorer`` (its pure function is reconcile.compare_frontiers).
 """
 from dataclasses import dataclass
 
@@ -16,9 +17,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import clear_output, display
 
-from helpers import approaches, architecture, datasets, fitting, metrics, plots
+from helpers import approaches, architecture, datasets, fitting, metrics, plots, reconcile
 from helpers._validate import finite_scalar, in_open_interval, positive_int, positive_scalar
-from helpers.laws import EPOCH_REFIT, KAPLAN_2020, PowerLaw, SaturatingPowerLaw
+from helpers.laws import EPOCH_REFIT, HOFFMANN_UNROUNDED, KAPLAN_2020, PowerLaw, SaturatingPowerLaw
 from helpers.synthetic import noisy_power_law
 
 __all__ = ["PowerLawFitDemo", "power_law_fit_demo", "power_law_explorer",
@@ -26,7 +27,7 @@ __all__ = ["PowerLawFitDemo", "power_law_fit_demo", "power_law_explorer",
            "KaplanJointView", "kaplan_joint_view", "kaplan_explorer",
            "EMERGENCE_METRICS", "EmergenceView", "emergence_view", "emergence_explorer",
            "architecture_summary", "architecture_explorer", "isoflop_bias_explorer",
-           "BootstrapView", "bootstrap_view", "bootstrap_explorer"]
+           "BootstrapView", "bootstrap_view", "bootstrap_explorer", "RECONCILE_LAWS", "reconcile_explorer"]
 
 _X_START = 10.0          # first data point (arbitrary units of "data")
 _N_POINTS = 16
@@ -579,4 +580,48 @@ def bootstrap_explorer(N, D, loss):
     box = ipw.VBox([ipw.HBox(list(sliders.values())), output, widget_values])
     box.figure = fig
     box.sliders = sliders
+    return box
+
+
+RECONCILE_LAWS = {"Hoffmann et al. 2022 (unrounded)": HOFFMANN_UNROUNDED, "Epoch AI refit": EPOCH_REFIT}
+
+
+def reconcile_explorer():
+    """A choice of Chinchilla-form law, a range of model sizes and an aspect ratio; plots the
+    frontier in Kaplan's variables and fits its slope over the range.  Introduced in 08.
+
+    Returns an ipywidgets VBox.
+    """
+    controls = {
+        "law_name": ipw.Dropdown(options=list(RECONCILE_LAWS), description="law"),
+        "log10_range": ipw.FloatRangeSlider(value=(np.log10(768), np.log10(1.5e9)), min=2.0, max=14.0, step=0.25,
+                                            description="log10 N_E", continuous_update=False),
+        "aspect_ratio": ipw.FloatLogSlider(value=reconcile.DEFAULT_ASPECT_RATIO, base=2, min=3, max=8, step=0.5,
+                                           description="d_model/n_layer", continuous_update=False,
+                                           style={"description_width": "initial"}),
+    }
+    fig, ax = plt.subplots()
+    plt.close(fig)
+    output = ipw.Output()
+
+    def redraw(law_name, log10_range, aspect_ratio):
+        comparison = reconcile.compare_frontiers(RECONCILE_LAWS[law_name], 10 ** log10_range[0], 10 ** log10_range[1],
+                                                 aspect_ratio=aspect_ratio)
+        ax.clear()
+        ax.plot(comparison.C, comparison.N_opt, color="0.3", linewidth=1, label="N_E,opt (Kaplan's variables)")
+        inside = comparison.in_range
+        line = np.polyfit(np.log(comparison.C[inside]), np.log(comparison.N_opt[inside]), 1)
+        ax.plot(comparison.C[inside], np.exp(np.polyval(line, np.log(comparison.C[inside]))), color="#D55E00",
+                linestyle="--", linewidth=3, label=f"slope over the range: {comparison.local_exponent:.3f}")
+        plots.loglog(ax, "non-embedding compute C_E = 6 N_E D (FLOP)", "N_E,opt (non-embedding parameters)")
+        ax.set_title(f"local slope {comparison.local_exponent:.3f}; the law's asymptotic slope "
+                     f"{comparison.asymptotic_exponent:.3f}", fontsize=10)
+        ax.legend(loc="upper left")
+        _show(fig, output)
+
+    widget_values = ipw.interactive_output(redraw, controls)
+    box = ipw.VBox([ipw.HBox([controls["law_name"], controls["aspect_ratio"]]), controls["log10_range"], output,
+                    widget_values])
+    box.figure = fig
+    box.controls = controls
     return box

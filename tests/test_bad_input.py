@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from helpers import approaches, architecture, check, compute, datasets, fitting, laws, metrics, plots, synthetic, widgets
+from helpers import approaches, architecture, check, compute, datasets, fitting, laws, metrics, plots, reconcile, synthetic, widgets
 
 GOOD_N, GOOD_D, GOOD_LOSS = synthetic.chinchilla_design_runs(laws.EPOCH_REFIT, 5, 4, 0.01, 0)
 X = np.geomspace(1, 1e4, 8)
@@ -108,6 +108,10 @@ CASES = [
     (fitting.fit_log_log_line, dict(x=X[:2], y=Y[:2]), ValueError, "x needs at least 3 values"),
     (widgets.bootstrap_view, dict(N=GOOD_N, D=GOOD_D, loss=GOOD_LOSS, n_runs=30, n_resamples=100), ValueError, "n_runs must be at most the 20 runs"),
     (widgets.bootstrap_view, dict(N=GOOD_N, D=GOOD_D, loss=GOOD_LOSS, n_runs=20, n_resamples=5), ValueError, "n_resamples must be at least 10"),
+    (reconcile.embedding_params, dict(nonembedding=-1.0), ValueError, "nonembedding must be positive"),
+    (reconcile.embedding_params, dict(nonembedding=1e6, aspect_ratio=0.0), ValueError, "aspect_ratio must be positive"),
+    (reconcile.compare_frontiers, dict(law=laws.EPOCH_REFIT, N_low=1e9, N_high=2e9), ValueError, "N_high must exceed 10 * N_low"),
+    (reconcile.nonembedding_frontier, dict(law=None, C_nonembedding=[1e20]), TypeError, "law must be a ChinchillaLaw"),
     (architecture.transformer_shape, dict(n_layer=12, d_model=512.5), TypeError, "d_model must be an integer"),
     (architecture.transformer_shape, dict(n_layer=12, d_model=512, n_ctx=-1), ValueError, "n_ctx must be at least 1"),
     (widgets.emergence_view, dict(length=5, metric="BLEU"), ValueError, "metric must be one of"),

@@ -1,0 +1,96 @@
+"""Kaplan's frontier seen through a Chinchilla-form law (after Pearce & Song 2024).  Introduced in 08.
+
+Kaplan et al. counted non-embedding parameters N_E and compute C_E = 6 N_E D. Suppose the loss
+really follows a Chinchilla-form law in *total* parameters N_T = N_E + embeddings. For a model of
+fixed shape (d_model = aspect_ratio * n_layer), N_E = 12 n_layer d_model**2 = 12 d_model**3 /
+aspect_ratio, so the embeddings, (vocab_size + n_ctx) * d_model, grow like N_E**(1/3): a large share
+of small models, a negligible share of large ones. Minimising L(N_T, D) at fixed C_E then gives a
+frontier N_E,opt(C_E) whose local slope over small models is far steeper than the law's asymptotic
+beta / (alpha + beta).
+"""
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+
+from helpers._validate import as_positive_array, positive_int, positive_scalar
+from helpers.laws import ChinchillaLaw
+
+__all__ = ["embedding_params", "nonembedding_frontier", "FrontierComparison", "compare_frontiers"]
+
+DEFAULT_ASPECT_RATIO = 64.0   # d_model / n_layer: an assumption, varied in notebook 08
+KAPLAN_VOCAB = 50257          # Kaplan et al. 2020's tokenizer
+KAPLAN_CONTEXT = 1024
+
+
+def embedding_params(nonembedding, *, vocab_size=KAPLAN_VOCAB, n_ctx=KAPLAN_CONTEXT,
+                     aspect_ratio=DEFAULT_ASPECT_RATIO):
+    """Token and position embedding parameters of a model with ``nonembedding`` parameters.
+
+    (vocab_size + n_ctx) * d_model with d_model = (aspect_ratio * N_E / 12)**(1/3). Array in, array out.
+    """
+    n = as_positive_array("nonembedding", nonembedding)
+    vocab_size = positive_int("vocab_size", vocab_size)
+    n_ctx = positive_int("n_ctx", n_ctx)
+    aspect_ratio = positive_scalar("aspect_ratio", aspect_ratio)
+    return (vocab_size + n_ctx) * (aspect_ratio * n / 12.0) ** (1.0 / 3.0)
+
+
+def nonembedding_frontier(law, C_nonembedding, **shape):
+    """N_E,opt for each non-embedding compute budget C_E = 6 N_E D (FLOP), under ``law`` in total N.
+
+    law: ChinchillaLaw (in total parameters). C_nonembedding: positive 1-D array.
+    shape: vocab_size, n_ctx, aspect_ratio as for embedding_params. Returns N_E,opt (same shape).
+    """
+    if not isinstance(law, ChinchillaLaw):
+        raise TypeError(f"law must be a ChinchillaLaw, got {type(law).__name__}")
+    budgets = as_positive_array("C_nonembedding", C_nonembedding, ndim=1)
+    embedding_params(1.0, **shape)  # validates the shape arguments once
+
+    def loss(log_n, c):
+        n = np.exp(log_n)
+        return float(law.loss(n + embedding_params(n, **shape), c / (6 * n)))
+
+    result = []
+    for c in budgets:
+        # Search models trained on 1e-3 to 1e9 tokens per parameter (D / N_E = c / (6 N_E**2)).
+        low, high = np.log(np.sqrt(c / 6e9)), np.log(np.sqrt(c / 6e-3))
+        best = minimize_scalar(loss, bounds=(low, high), args=(c,), method="bounded", options={"xatol": 1e-10})
+        result.append(np.exp(best.x))
+    return np.array(result)
+
+
+@dataclass(frozen=True)
+class FrontierComparison:
+    """Kaplan-style frontier of a Chinchilla-form law, with its local and asymptotic slopes.
+
+    C: non-embedding budgets (K,), FLOP. N_opt: N_E,opt (K,). in_range: budgets whose N_opt lies in
+    the chosen range (K,). local_exponent: slope of ln N_opt on ln C over that range.
+    asymptotic_exponent: beta / (alpha + beta) of the law.
+    """
+    C: np.ndarray
+    N_opt: np.ndarray
+    in_range: np.ndarray
+    local_exponent: float
+    asymptotic_exponent: float
+
+
+def compare_frontiers(law, N_low, N_high, points=200, **shape):
+    """The frontier's slope over models of N_low to N_high non-embedding parameters.  Introduced in 08.
+
+    law: ChinchillaLaw. N_low < N_high: positive. points: budgets from 1e8 to 1e30 FLOP.
+    shape: as for embedding_params. Returns FrontierComparison.
+    """
+    N_low = positive_scalar("N_low", N_low)
+    N_high = positive_scalar("N_high", N_high)
+    if N_high <= N_low * 10:
+        raise ValueError(f"N_high must exceed 10 * N_low for a slope over a decade or more, got {N_low:g}, {N_high:g}")
+    points = positive_int("points", points, minimum=20)
+    budgets = np.geomspace(1e8, 1e30, points)
+    n_opt = nonembedding_frontier(law, budgets, **shape)
+    in_range = (n_opt >= N_low) & (n_opt <= N_high)
+    if in_range.sum() < 5:
+        raise ValueError("N_low and N_high must bracket the optima of at least 5 budgets between 1e8 and 1e30 FLOP")
+    slope = np.polyfit(np.log(budgets[in_range]), np.log(n_opt[in_range]), 1)[0]
+    return FrontierComparison(C=budgets, N_opt=n_opt, in_range=in_range, local_exponent=float(slope),
+                              asymptotic_exponent=law.frontier_exponents[0])
