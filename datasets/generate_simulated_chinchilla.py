@@ -33,7 +33,7 @@ SCHEDULE_PENALTY = 0.1
 ISOFLOP_BUDGETS = np.geomspace(6e18, 3e21, 9)   # FLOP, as in Hoffmann et al. 2022
 ISOFLOP_SPREAD_DECADES = 0.8                    # grid from guess/10**0.8 to guess*10**0.8
 CURVE_SIZES = np.geomspace(7e7, 1.6e10, 16)     # parameters
-CURVE_HORIZON_FACTORS = (4.0, 10.0, 20.0, 40.0)  # planned tokens per parameter (four horizons)
+CURVE_HORIZON_FACTORS = (5.0, 10.0, 20.0, 40.0, 80.0)  # planned tokens per parameter (five horizons)
 CURVE_POINTS = 40
 TABLE_BUDGETS = 24
 TABLE_SIZES = 10
@@ -103,11 +103,12 @@ def _write(path, header, rows):
 
 def generate(out_dir, seed=SEED):
     """Write the four CSV files into ``out_dir`` (a Path)."""
-    rng = np.random.default_rng(seed)
-    _write(out_dir / FILES["isoflop"], ["budget_flop", "params", "tokens", "loss"], isoflop_runs(rng))
+    # One independent stream per table, so changing one table's design leaves the others as they are.
+    isoflop_rng, curves_rng, runs_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
+    _write(out_dir / FILES["isoflop"], ["budget_flop", "params", "tokens", "loss"], isoflop_runs(isoflop_rng))
     _write(out_dir / FILES["curves"], ["run", "params", "horizon_tokens", "tokens_seen", "loss"],
-           training_curves(rng))
-    _write(out_dir / FILES["runs"], ["params", "tokens", "loss"], run_table(rng))
+           training_curves(curves_rng))
+    _write(out_dir / FILES["runs"], ["params", "tokens", "loss"], run_table(runs_rng))
     truth_rows = [(name, getattr(TRUTH, name), "Epoch AI refit (Besiroglu et al. 2024, Table 1)")
                   for name in ("E", "A", "B", "alpha", "beta")]
     truth_rows += [("run_noise_nats", RUN_NOISE_NATS, "sd of each run's final loss (Kaplan et al. 2020 sec. 4.2: ~0.02)"),
