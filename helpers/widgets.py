@@ -123,12 +123,20 @@ def power_law_explorer():
                      f"linear fit {demo.linear_error:+.0%} (α={demo.linear_alpha:.3f})", fontsize=10)
         _show(fig, output)
 
-    widget_values = ipw.interactive_output(redraw, sliders)
-    controls = ipw.HBox([ipw.VBox([sliders["alpha"], sliders["noise"]]),
-                         ipw.VBox([sliders["fit_decades"], sliders["seed"]])])
-    box = ipw.VBox([controls, output, widget_values])
-    box.figure = fig  # kept for tests and for saving a snapshot
-    box.sliders = sliders
+    rows = [ipw.HBox([ipw.VBox([sliders["alpha"], sliders["noise"]]),
+                      ipw.VBox([sliders["fit_decades"], sliders["seed"]])])]
+    return _explorer_box(redraw, sliders, rows, output, fig)
+
+
+def _explorer_box(redraw, controls, rows, display, figure=None):
+    """Wire ``redraw`` to the ``controls`` (dict name -> widget) and lay them out above ``display``.
+
+    Returns a VBox with .controls (the dict) and .figure (for tests and for saving snapshots).
+    """
+    widget_values = ipw.interactive_output(redraw, controls)
+    box = ipw.VBox([*rows, display, widget_values])
+    box.controls = controls
+    box.figure = figure
     return box
 
 
@@ -223,11 +231,7 @@ def henighan_explorer():
         fig.suptitle(f"Henighan et al. 2020, Table 1: {domain}")
         _show(fig, output)
 
-    widget_values = ipw.interactive_output(redraw, {"domain": chooser})
-    box = ipw.VBox([chooser, output, widget_values])
-    box.figure = fig
-    box.chooser = chooser
-    return box
+    return _explorer_box(redraw, {"domain": chooser}, [chooser], output, fig)
 
 
 @dataclass(frozen=True)
@@ -319,11 +323,7 @@ def kaplan_explorer():
                      f"for this N", fontsize=11)
         _show(fig, output)
 
-    widget_values = ipw.interactive_output(redraw, sliders)
-    box = ipw.VBox([ipw.HBox(list(sliders.values())), output, widget_values])
-    box.figure = fig
-    box.sliders = sliders
-    return box
+    return _explorer_box(redraw, sliders, [ipw.HBox(list(sliders.values()))], output, fig)
 
 
 # Illustrative per-token cross-entropy on the answer tokens, c(N) = (N0 / N)**alpha (not a fit),
@@ -414,11 +414,7 @@ def emergence_explorer():
                             f"{view.flat_decades:.1f} decades", fontsize=10)
         _show(fig, output)
 
-    widget_values = ipw.interactive_output(redraw, {"length": length, "metric": metric})
-    box = ipw.VBox([ipw.HBox([length, metric]), output, widget_values])
-    box.figure = fig
-    box.controls = {"length": length, "metric": metric}
-    return box
+    return _explorer_box(redraw, {"length": length, "metric": metric}, [ipw.HBox([length, metric])], output, fig)
 
 
 def architecture_summary(n_layer, d_model, n_ctx, vocab_size):
@@ -456,10 +452,8 @@ def architecture_explorer():
     def redraw(**values):
         text.value = "<br>".join(architecture_summary(**values))
 
-    widget_values = ipw.interactive_output(redraw, controls)
-    box = ipw.VBox([ipw.HBox([controls["n_layer"], controls["d_model"]]),
-                    ipw.HBox([controls["n_ctx"], controls["vocab_size"]]), text, widget_values])
-    box.controls = controls
+    rows = [ipw.HBox([controls["n_layer"], controls["d_model"]]), ipw.HBox([controls["n_ctx"], controls["vocab_size"]])]
+    box = _explorer_box(redraw, controls, rows, text)
     box.text = text
     return box
 
@@ -504,11 +498,7 @@ def isoflop_bias_explorer(law=EPOCH_REFIT, budget=1e21):
                      f"off the true optimum", fontsize=10)
         _show(fig, output)
 
-    widget_values = ipw.interactive_output(redraw, sliders)
-    box = ipw.VBox([ipw.HBox(list(sliders.values())), output, widget_values])
-    box.figure = fig
-    box.sliders = sliders
-    return box
+    return _explorer_box(redraw, sliders, [ipw.HBox(list(sliders.values()))], output, fig)
 
 
 @dataclass(frozen=True)
@@ -576,11 +566,7 @@ def bootstrap_explorer(N, D, loss):
                      f"{view.widths['a']:.3f} wide", fontsize=10)
         _show(fig, output)
 
-    widget_values = ipw.interactive_output(redraw, sliders)
-    box = ipw.VBox([ipw.HBox(list(sliders.values())), output, widget_values])
-    box.figure = fig
-    box.sliders = sliders
-    return box
+    return _explorer_box(redraw, sliders, [ipw.HBox(list(sliders.values()))], output, fig)
 
 
 RECONCILE_LAWS = {"Hoffmann et al. 2022 (unrounded)": HOFFMANN_UNROUNDED, "Epoch AI refit": EPOCH_REFIT}
@@ -619,9 +605,5 @@ def reconcile_explorer():
         ax.legend(loc="upper left")
         _show(fig, output)
 
-    widget_values = ipw.interactive_output(redraw, controls)
-    box = ipw.VBox([ipw.HBox([controls["law_name"], controls["aspect_ratio"]]), controls["log10_range"], output,
-                    widget_values])
-    box.figure = fig
-    box.controls = controls
-    return box
+    rows = [ipw.HBox([controls["law_name"], controls["aspect_ratio"]]), controls["log10_range"]]
+    return _explorer_box(redraw, controls, rows, output, fig)

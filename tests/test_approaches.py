@@ -130,7 +130,7 @@ def test_isoflop_profile_fit_and_its_explorer():
     np.testing.assert_allclose(fit.parabola(fit.sizes), fit.losses, atol=0.01)  # a parabola fits closely
     assert fit.error_decades == approaches.isoflop_vertex_error(laws.EPOCH_REFIT, 1e21, 0.5, 1.0, 7)
     box = widgets.isoflop_bias_explorer()
-    box.sliders["offset_decades"].value = 0.8
+    box.controls["offset_decades"].value = 0.8
     ax = box.figure.axes[0]
     expected = approaches.isoflop_profile_fit(laws.EPOCH_REFIT, 1e21, 0.8, 1.0, 9)
     assert f"{10 ** expected.error_decades - 1:+.1%}" in ax.get_title()

@@ -161,7 +161,7 @@ def test_bootstrap_view_and_explorer():
     again = widgets.bootstrap_view(N, D, loss, 30, 200)
     np.testing.assert_array_equal(small.a_samples, again.a_samples)
     box = widgets.bootstrap_explorer(N, D, loss)
-    box.sliders["n_runs"].value = 60
+    box.controls["n_runs"].value = 60
     expected = widgets.bootstrap_view(N, D, loss, 60, 400)
     assert f"{expected.widths['a']:.3f} wide" in box.figure.axes[0].get_title()
     plt.close(box.figure)

@@ -87,11 +87,11 @@ def test_henighan_curves_follow_the_table(domain):
 def test_henighan_explorer_redraws_on_a_new_modality():
     box = widgets.henighan_explorer()
     ax_n, ax_c = box.figure.axes
-    box.chooser.value = "Video VQ 16x16x16"
+    box.controls["domain"].value = "Video VQ 16x16x16"
     line = ax_n.get_lines()[0]
     np.testing.assert_allclose(line.get_ydata(), widgets.henighan_curves("Video VQ 16x16x16").loss_N)
     assert "alpha_N = 0.24" in ax_n.get_title() and "L_inf = 1.01" in ax_n.get_title()
-    box.chooser.value = "Language"
+    box.controls["domain"].value = "Language"
     floor = ax_c.get_lines()[1]
     assert not floor.get_visible()  # Language's fit has no irreducible term
     plt.close(box.figure)

@@ -39,21 +39,21 @@ def test_explorer_redraws_when_a_slider_moves():
     lines = {line.get_label(): line for line in ax.get_lines()}
     before = np.array(lines["truth"].get_ydata())
     title_before = ax.get_title()
-    box.sliders["alpha"].value = 0.8
+    box.controls["alpha"].value = 0.8
     after = np.array(lines["truth"].get_ydata())
-    expected = widgets.power_law_fit_demo(0.8, box.sliders["noise"].value,
-                                          box.sliders["fit_decades"].value, box.sliders["seed"].value)
+    expected = widgets.power_law_fit_demo(0.8, box.controls["noise"].value,
+                                          box.controls["fit_decades"].value, box.controls["seed"].value)
     np.testing.assert_allclose(after, expected.truth)
     assert not np.allclose(before, after)
     assert ax.get_title() != title_before and "α=" in ax.get_title()
-    box.sliders["seed"].value = 5
+    box.controls["seed"].value = 5
     np.testing.assert_allclose(lines["data"].get_ydata(), widgets.power_law_fit_demo(0.8, 0.1, 2.0, 5).y)
     plt.close(box.figure)
 
 
 def test_sliders_update_only_on_release():
     box = widgets.power_law_explorer()
-    assert all(not s.continuous_update for s in box.sliders.values())
+    assert all(not s.continuous_update for s in box.controls.values())
     plt.close(box.figure)
 
 
@@ -123,7 +123,7 @@ def test_kaplan_joint_view_matches_eq_1_5():
 
 def test_kaplan_explorer_redraws():
     box = widgets.kaplan_explorer()
-    box.sliders["log10_D"].value = 8.0
+    box.controls["log10_D"].value = 8.0
     expected = widgets.kaplan_joint_view(9.0, 8.0)
     ax_d, ax_n = box.figure.axes
     np.testing.assert_allclose(ax_n.get_lines()[0].get_ydata(), expected.loss_vs_N)
