@@ -5,8 +5,10 @@ really follows a Chinchilla-form law in *total* parameters N_T = N_E + embedding
 fixed shape (d_model = aspect_ratio * n_layer), N_E = 12 n_layer d_model**2 = 12 d_model**3 /
 aspect_ratio, so the embeddings, (vocab_size + n_ctx) * d_model, grow like N_E**(1/3): a large share
 of small models, a negligible share of large ones. Minimising L(N_T, D) at fixed C_E then gives a
-frontier N_E,opt(C_E) whose local slope over small models is far steeper than the law's asymptotic
-beta / (alpha + beta).
+frontier N_E,opt(C_E) whose slope over small models is far steeper than the law's asymptotic
+beta / (alpha + beta): total parameters grow like N_E**(1/3) where embeddings dominate, so the law's
+exponent alpha acts like alpha / 3 there, and the frontier's slope approaches beta / (alpha/3 + beta).
+At very small sizes the fixed-shape model is schematic (fractions of a layer).
 """
 from dataclasses import dataclass
 
@@ -65,13 +67,13 @@ class FrontierComparison:
     """Kaplan-style frontier of a Chinchilla-form law, with its local and asymptotic slopes.
 
     C: non-embedding budgets (K,), FLOP. N_opt: N_E,opt (K,). in_range: budgets whose N_opt lies in
-    the chosen range (K,). local_exponent: slope of ln N_opt on ln C over that range.
-    asymptotic_exponent: beta / (alpha + beta) of the law.
+    the chosen range (K,). range_exponent: least-squares slope of ln N_opt on ln C over that range
+    (an average of the local slope, which varies). asymptotic_exponent: beta / (alpha + beta).
     """
     C: np.ndarray
     N_opt: np.ndarray
     in_range: np.ndarray
-    local_exponent: float
+    range_exponent: float
     asymptotic_exponent: float
 
 
@@ -92,5 +94,5 @@ def compare_frontiers(law, N_low, N_high, points=200, **shape):
     if in_range.sum() < 5:
         raise ValueError("N_low and N_high must bracket the optima of at least 5 budgets between 1e8 and 1e30 FLOP")
     slope = np.polyfit(np.log(budgets[in_range]), np.log(n_opt[in_range]), 1)[0]
-    return FrontierComparison(C=budgets, N_opt=n_opt, in_range=in_range, local_exponent=float(slope),
+    return FrontierComparison(C=budgets, N_opt=n_opt, in_range=in_range, range_exponent=float(slope),
                               asymptotic_exponent=law.frontier_exponents[0])

@@ -598,9 +598,9 @@ def reconcile_explorer():
         inside = comparison.in_range
         line = np.polyfit(np.log(comparison.C[inside]), np.log(comparison.N_opt[inside]), 1)
         ax.plot(comparison.C[inside], np.exp(np.polyval(line, np.log(comparison.C[inside]))), color="#D55E00",
-                linestyle="--", linewidth=3, label=f"slope over the range: {comparison.local_exponent:.3f}")
+                linestyle="--", linewidth=3, label=f"slope fitted over the range: {comparison.range_exponent:.3f}")
         plots.loglog(ax, "non-embedding compute C_E = 6 N_E D (FLOP)", "N_E,opt (non-embedding parameters)")
-        ax.set_title(f"local slope {comparison.local_exponent:.3f}; the law's asymptotic slope "
+        ax.set_title(f"slope over the range {comparison.range_exponent:.3f}; the law's asymptotic slope "
                      f"{comparison.asymptotic_exponent:.3f}", fontsize=10)
         ax.legend(loc="upper left")
         _show(fig, output)

@@ -16,18 +16,18 @@ def test_embeddings_grow_like_the_cube_root():
 
 
 @pytest.mark.parametrize("law", [laws.HOFFMANN_UNROUNDED, laws.EPOCH_REFIT])
-def test_local_exponent_over_kaplans_range_is_kaplan_like(law):
+def test_range_exponent_over_kaplans_range_is_kaplan_like(law):
     # Measured: 0.76-0.78 (Hoffmann's law) and 0.79-0.82 (Epoch refit) for aspect ratios 16-128,
     # against the laws' own 0.457 and 0.513.
     for aspect in (16.0, 64.0, 128.0):
-        local = reconcile.compare_frontiers(law, *KAPLAN_RANGE, aspect_ratio=aspect).local_exponent
+        local = reconcile.compare_frontiers(law, *KAPLAN_RANGE, aspect_ratio=aspect).range_exponent
         assert 0.74 <= local <= 0.83, (aspect, local)
 
 
 @pytest.mark.parametrize("law", [laws.HOFFMANN_UNROUNDED, laws.EPOCH_REFIT])
 def test_asymptotic_exponent_is_the_laws_own(law):
     comparison = reconcile.compare_frontiers(law, 1e12, 1e15)
-    assert comparison.local_exponent == pytest.approx(law.frontier_exponents[0], abs=0.005)
+    assert comparison.range_exponent == pytest.approx(law.frontier_exponents[0], abs=0.005)
     assert comparison.asymptotic_exponent == law.frontier_exponents[0]
 
 
@@ -42,5 +42,14 @@ def test_reconcile_explorer_redraws():
     box = widgets.reconcile_explorer()
     box.controls["log10_range"].value = (11.0, 14.0)
     expected = reconcile.compare_frontiers(laws.HOFFMANN_UNROUNDED, 1e11, 1e14)
-    assert f"local slope {expected.local_exponent:.3f}" in box.figure.axes[0].get_title()
+    assert f"slope over the range {expected.range_exponent:.3f}" in box.figure.axes[0].get_title()
     plt.close(box.figure)
+
+
+@pytest.mark.parametrize("law", [laws.HOFFMANN_UNROUNDED, laws.EPOCH_REFIT])
+def test_small_model_plateau_is_beta_over_alpha_third_plus_beta(law):
+    # Where embeddings dominate, N_T ∝ N_E**(1/3), so the frontier slope tends to beta / (alpha/3 + beta).
+    budgets = np.geomspace(1e11, 1e12, 5)
+    n_opt = reconcile.nonembedding_frontier(law, budgets)
+    slope = np.polyfit(np.log(budgets), np.log(n_opt), 1)[0]
+    assert slope == pytest.approx(law.beta / (law.alpha / 3 + law.beta), abs=0.01)
