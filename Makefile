@@ -22,7 +22,7 @@ LAB_FLAGS := --LabApp.news_url=None \
 # Extra options for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port 8890"
 LAB_ARGS ?=
 
-.PHONY: install lab test benchmark manifest constraints clean
+.PHONY: install lab test benchmark manifest simulate constraints clean
 
 install: $(STAMP)
 
@@ -45,6 +45,9 @@ benchmark: install
 
 manifest: install
 	$(BIN)/python -m helpers.datasets --refresh
+
+simulate: install
+	$(BIN)/python datasets/generate_simulated_chinchilla.py
 
 constraints: install
 	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable; } > constraints.tmp
