@@ -107,11 +107,18 @@ def approach2_isoflop(budget, params, loss):
     return Frontier(C=budgets, N_opt=n_opt, D_opt=budgets / (6 * n_opt), loss=best)
 
 
+def _fit_parabola(log_n, loss, budget):
+    """(curvature, slope, offset) of the least-squares parabola loss(ln N); it must curve upwards."""
+    curvature, slope, offset = np.polyfit(log_n, loss, 2)
+    # Curvature below rounding level (relative to the loss and the span of ln N) counts as flat.
+    if curvature <= 1e-9 * max(np.abs(loss).max(), 1.0) / np.ptp(log_n) ** 2:
+        raise FitError(f"the loss profile at {budget:.3g} FLOP does not curve upwards, so it has no minimum")
+    return curvature, slope, offset
+
+
 def _parabola_minimum(log_n, loss, budget):
     """(ln N, loss) at the minimum of the least-squares parabola through one profile."""
-    curvature, slope, offset = np.polyfit(log_n, loss, 2)
-    if curvature <= 0:
-        raise FitError(f"approach2_isoflop: the profile at {budget:.3g} FLOP does not curve upwards")
+    curvature, slope, offset = _fit_parabola(log_n, loss, budget)
     return -slope / (2 * curvature), offset - slope ** 2 / (4 * curvature)
 
 
@@ -155,9 +162,7 @@ def isoflop_profile_fit(law, budget, offset_decades, width_decades, n_sizes=9):
     n_true = float(n_true)
     sizes = n_true * np.logspace(offset_decades - width_decades / 2, offset_decades + width_decades / 2, n_sizes)
     losses = law.loss(sizes, budget / (6 * sizes))
-    curvature, slope, offset = np.polyfit(np.log(sizes), losses, 2)
-    if curvature <= 0:
-        raise FitError(f"isoflop_profile_fit: the sampled profile at {budget:.3g} FLOP does not curve upwards")
+    curvature, slope, offset = _fit_parabola(np.log(sizes), losses, budget)
     n_vertex = float(np.exp(-slope / (2 * curvature)))
     return IsoFLOPProfileFit(sizes=sizes, losses=losses, curvature=float(curvature), slope=float(slope),
                              offset=float(offset), N_vertex=n_vertex, N_opt=n_true,

@@ -8,8 +8,6 @@ pass costs twice the forward pass, so training costs about 3 times the forward p
 """
 from dataclasses import dataclass
 
-import numpy as np
-
 from helpers._validate import positive_int
 
 __all__ = ["TransformerShape", "transformer_shape"]

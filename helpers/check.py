@@ -28,22 +28,26 @@ def _describe_miss(value, expected):
 
 
 def close(value, expected, *, rtol=1e-6, atol=0.0, name="your answer"):
-    """Check one number and print ✓, or ✗ with what is off.
+    """Check one number and print ✓, or ✗ with what is off.  Introduced in 01.
 
     value: the learner's number. expected: the reference. rtol, atol: relative and absolute tolerance.
     """
     _verdict(_close(value, expected, rtol=rtol, atol=atol, name=name))
 
 
-def function(func, cases, *, rtol=1e-6, name=None):
-    """Run ``func`` on each case and print ✓, ○ (not attempted) or ✗ with the cases that are off.
+def function(func, cases, *, rtol=1e-6, atol=0.0, name=None):
+    """Run ``func`` on each case and print ✓, ○ (not attempted) or ✗ with the cases that are off.  Introduced in 01.
 
     func: the learner's function. cases: list of (args, expected), args a tuple and expected a
-    number or a tuple of numbers, compared within relative tolerance ``rtol``.
+    finite number or a tuple of them, compared within ``rtol`` (relative) and ``atol`` (absolute).
     """
     if not cases:
         raise ValueError("cases must list at least one (args, expected) pair")
-    _verdict(_function(func, cases, rtol=rtol, name=name or getattr(func, "__name__", "your function")))
+    for _, expected in cases:
+        values = expected if isinstance(expected, tuple) else (expected,)
+        if not all(isinstance(v, (int, float, np.number)) and np.isfinite(v) for v in values):
+            raise ValueError(f"cases must give finite numbers as expected values, got {expected!r}")
+    _verdict(_function(func, cases, rtol=rtol, atol=atol, name=name or getattr(func, "__name__", "your function")))
 
 
 def _verdict(lines):
@@ -63,7 +67,7 @@ def _close(value, expected, *, rtol, atol, name):
     return [f"{FAIL} {name} = {value_f:.4g}, expected {expected:.4g}: {_describe_miss(value_f, expected)}."]
 
 
-def _function(func, cases, *, rtol, name):
+def _function(func, cases, *, rtol, atol, name):
     """Verdict lines on a function over its cases."""
     lines = []
     for args, expected in cases:
@@ -82,7 +86,7 @@ def _function(func, cases, *, rtol, name):
                     f"{len(expected_t)}."]
         for i, (got, want) in enumerate(zip(result_t, expected_t)):
             label = f"{name}({shown})" + (f"[{i}]" if len(expected_t) > 1 else "")
-            lines += [line for line in _close(got, want, rtol=rtol, atol=0.0, name=label)
+            lines += [line for line in _close(got, want, rtol=rtol, atol=atol, name=label)
                       if not line.startswith(PASS)]
     return lines or [f"{PASS} {name} passes all {len(cases)} checks."]
 

@@ -310,6 +310,7 @@ def fit_chinchilla(N, D, loss, *, delta=1e-3, require_convergence=True):
     starts = _projection_starts(xc, yc, log_loss, delta)
     theta, f, converged = _newton(starts, xc, yc, log_loss, 1.0, delta)
     best = int(np.argmin(np.where(np.isfinite(f), f, np.inf)))
+    _require_positive_exponents(theta[best], "fit_chinchilla")
     vanished = _vanished_term(theta[best], xc, yc)
     ok = bool(converged[best]) and vanished is None
     if require_convergence and not ok:
@@ -319,6 +320,14 @@ def fit_chinchilla(N, D, loss, *, delta=1e-3, require_convergence=True):
                        "N and D")
     return ChinchillaFit(law=_to_law(theta[best], x_mean, y_mean), objective=float(f[best]),
                          converged=ok, n_points=x.size, delta=delta)
+
+
+def _require_positive_exponents(theta, caller):
+    """Raise FitError if a fitted exponent came out <= 0 (loss not falling with N or D)."""
+    for name, value, variable in (("alpha", theta[3], "N"), ("beta", theta[4], "D")):
+        if not value > 0:
+            raise FitError(f"{caller}: the fitted exponent {name} came out {value:.3g} <= 0, so loss does not "
+                           f"fall with {variable} in these runs")
 
 
 def _vanished_term(theta, x, y):
@@ -364,10 +373,14 @@ def fit_chinchilla_paper_grid(N, D, loss, *, delta=1e-3, grid=None, reduce="sum"
         if best is None or result.fun < best.fun:
             best = result
     summed = best.fun / scale
-    if require_convergence and not best.success:
-        raise FitError(f"fit_chinchilla_paper_grid did not converge: {best.message}")
+    _require_positive_exponents(best.x, "fit_chinchilla_paper_grid")
+    vanished = _vanished_term(best.x, x, y)
+    ok = bool(best.success) and vanished is None
+    if require_convergence and not ok:
+        reason = f"the {vanished} term shrank to nothing" if vanished else str(best.message)
+        raise FitError(f"fit_chinchilla_paper_grid did not converge: {reason}")
     return ChinchillaFit(law=_to_law(best.x, 0.0, 0.0), objective=float(summed),
-                         converged=bool(best.success), n_points=x.size, delta=delta)
+                         converged=ok, n_points=x.size, delta=delta)
 
 
 def bootstrap_chinchilla(N, D, loss, n_resamples, seed, *, delta=1e-3):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["DATA_DIR", "Table", "names", "load", "describe", "manifest", "refresh_manifest"]
+__all__ = ["DATA_DIR", "DatasetError", "Table", "names", "load", "describe", "manifest", "refresh_manifest"]
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "datasets"
 MANIFEST = DATA_DIR / "datapackage.json"
@@ -88,7 +88,7 @@ def _format_cell(value):
 
 
 def manifest():
-    """The parsed datapackage.json as a dict."""
+    """The parsed datapackage.json as a dict.  Introduced in 01."""
     return json.loads(MANIFEST.read_text(encoding="utf-8"))
 
 
@@ -97,12 +97,12 @@ def _resources():
 
 
 def names():
-    """Names of every table in datasets/, sorted."""
+    """Names of every table in datasets/, sorted.  Introduced in 01."""
     return sorted(_resources())
 
 
 def describe(name):
-    """The manifest entry of table ``name`` (columns, units, source, status, rows, sha256)."""
+    """The manifest entry of table ``name`` (columns, units, source, status, rows, sha256).  Introduced in 01."""
     resources = _resources()
     if name not in resources:
         raise KeyError(f"name must be one of {sorted(resources)}, got {name!r}")
@@ -135,7 +135,7 @@ def _parse(raw_text, resource):
 
 
 def load(name):
-    """Load table ``name`` after checking its checksum, columns and row count against the manifest.
+    """Load table ``name`` after checking its checksum, columns and row count against the manifest.  Introduced in 01.
 
     Returns a Table. Raises KeyError for an unknown name, DatasetError for a file that
     disagrees with the manifest.
@@ -154,7 +154,7 @@ def load(name):
 
 
 def refresh_manifest():
-    """Recompute rows, bytes and sha256 of every table in datapackage.json (after a deliberate edit)."""
+    """Recompute rows, bytes and sha256 of every table in datapackage.json (after a deliberate edit).  Introduced in 01."""
     package = manifest()
     for resource in package["resources"]:
         raw = (DATA_DIR / resource["path"]).read_bytes()

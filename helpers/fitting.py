@@ -80,12 +80,12 @@ class SaturatingPowerLawFit:
     n_points: int
 
 
-def _checked_xy(x, y, min_points):
+def _checked_xy(x, y, min_points, min_distinct=2):
     x = as_positive_array("x", x, ndim=1, min_size=min_points)
     y = as_positive_array("y", y, ndim=1, min_size=min_points)
     same_shape(x=x, y=y)
-    if np.unique(x).size < 2:
-        raise ValueError("x needs at least 2 distinct values to fit a slope")
+    if np.unique(x).size < min_distinct:
+        raise ValueError(f"x needs at least {min_distinct} distinct values for this fit, got {np.unique(x).size}")
     return x, y
 
 
@@ -166,7 +166,7 @@ def fit_saturating_power_law(x, y, *, E=None):
     [0, min(y)) to fit only x0 and alpha (then E_se is 0).
     Returns SaturatingPowerLawFit(law, E_se, log_x0_se, alpha_se, rmse, n_points).
     """
-    x, y = _checked_xy(x, y, min_points=4)
+    x, y = _checked_xy(x, y, min_points=4, min_distinct=3)
     log_x, log_y = np.log(x), np.log(y)
     y_min = y.min()
     if E is not None:
@@ -178,7 +178,7 @@ def fit_saturating_power_law(x, y, *, E=None):
     best = None
     for floor in floors:
         c, alpha, _, _ = _log_log_line(log_x, np.log(y - floor))
-        if alpha <= 0:
+        if alpha <= 1e-9:  # flat or rising above this floor: no decaying power law
             continue
         start = np.array([floor, c / alpha, alpha])
         cost = np.sum(_saturating_log_residuals(log_x, log_y, *start) ** 2)
@@ -218,6 +218,9 @@ def profile_floor(x, y, E_values):
     the data pin down E).
     """
     E_values = as_positive_array("E_values", E_values, ndim=1, allow_zero=True)
+    y_min = np.min(as_positive_array("y", y))
+    if np.any(E_values >= y_min):
+        raise ValueError(f"E_values must lie below min(y) = {y_min:.4g}, found {E_values.max():.4g}")
     return [fit_saturating_power_law(x, y, E=E) for E in E_values]
 
 
@@ -228,8 +231,10 @@ def saturating_objective_grid(x, y, E_values, alpha_values):
     positive exponents. Returns an (m, k) array: the picture of how E and alpha trade off.
     x0 is found for all cells at once by a damped Gauss-Newton iteration on ln x0.
     """
-    x, y = _checked_xy(x, y, min_points=4)
+    x, y = _checked_xy(x, y, min_points=4, min_distinct=3)
     E_grid = as_positive_array("E_values", E_values, ndim=1, allow_zero=True)[:, None, None]
+    if np.any(E_grid >= y.min()):
+        raise ValueError(f"E_values must lie below min(y) = {y.min():.4g}, found {E_grid.max():.4g}")
     alpha_grid = as_positive_array("alpha_values", alpha_values, ndim=1)[None, :, None]
     log_x, log_y = np.log(x), np.log(y)
     # Start: the x0 that puts the curve through the data's geometric centre (above the floor).
@@ -258,4 +263,6 @@ def saturating_objective_grid(x, y, E_values, alpha_values):
         current = np.where(accept, trial, current)
         if np.max(np.abs(step)) < 1e-10:
             break
+    else:
+        raise FitError("saturating_objective_grid: the best x0 was not found within 200 iterations")
     return np.sqrt(current[..., 0] / x.size)

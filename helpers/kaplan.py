@@ -21,7 +21,7 @@ class KaplanFrontier:
 
     C_min: PF-days (K,), the small-batch limit of compute. N: parameters (K,). S_min: the
     large-batch limit of optimiser steps (K,). B_crit: critical batch, tokens (K,).
-    D: minimum tokens, B_crit * S_min = C_min / (6 N) (K,). loss: nats/token (K,).
+    D: minimum tokens, B_crit * S_min = C_min / (6 N) with C_min in FLOP (K,). loss: nats/token (K,).
     """
     C_min: np.ndarray
     N: np.ndarray
@@ -129,7 +129,7 @@ class KaplanLaws:
         other, so L is found by root-finding for every trial N.
         C_min_pf_days: 1-D positive array. Returns KaplanFrontier.
         """
-        budgets = as_positive_array("C_min_pf_days", C_min_pf_days, ndim=1)
+        budgets = as_positive_array("C_min_pf_days", C_min_pf_days, ndim=1, min_size=2)
         rows = [self._optimum(c * FLOP_PER_PF_DAY) for c in budgets]
         N, S_min, B_crit, loss = (np.array(v) for v in zip(*rows))
         return KaplanFrontier(C_min=budgets, N=N, S_min=S_min, B_crit=B_crit, D=B_crit * S_min, loss=loss)

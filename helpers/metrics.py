@@ -19,13 +19,13 @@ def _probability(name, p):
 
 
 def token_probability(cross_entropy):
-    """Per-token cross-entropy (nats, >= 0) -> probability of the correct token, exp(-c), same shape."""
+    """Per-token cross-entropy (nats, >= 0) -> probability of the correct token, exp(-c), same shape.  Introduced in 03."""
     c = as_positive_array("cross_entropy", cross_entropy, allow_zero=True)
     return np.exp(-c)
 
 
 def exact_match(p, length):
-    """Probability that all ``length`` tokens are right when each is right with probability p.
+    """Probability that all ``length`` tokens are right when each is right with probability p.  Introduced in 03.
 
     p: array in [0, 1]. length: positive integer(s) that broadcast with p. Returns p**length.
     """
@@ -38,7 +38,7 @@ def exact_match(p, length):
 
 
 def expected_token_errors(p, length):
-    """Expected number of wrong tokens in an answer of ``length`` tokens: length * (1 - p).
+    """Expected number of wrong tokens in an answer of ``length`` tokens: length * (1 - p).  Introduced in 03.
 
     A continuous metric (Schaeffer et al. 2023): it falls smoothly where exact match jumps.
     """

@@ -19,7 +19,7 @@ MARKERS = ("o", "s", "^", "D", "v", "P")
 
 
 def use_course_style():
-    """Apply the course's matplotlib style (colours paired with line styles, light grid)."""
+    """Apply the course's matplotlib style (colours paired with line styles, light grid).  Introduced in 01."""
     plt.style.use(STYLE_FILE)
 
 
@@ -37,7 +37,7 @@ class _PlainLogFormatter(ticker.LogFormatterSciNotation):
 
 
 def log_scale(ax, x=True, y=True):
-    """Put the chosen axes of ``ax`` on a log scale, labelled with plain numbers where short.
+    """Put the chosen axes of ``ax`` on a log scale, labelled with plain numbers where short.  Introduced in 01.
 
     Returns ax.
     """
@@ -50,20 +50,20 @@ def log_scale(ax, x=True, y=True):
 
 
 def log_ticks(ax, x=None, y=None):
-    """Label a log axis at the given values only (e.g. y=[2.5, 3, 4] on a short loss axis).
+    """Label a log axis at the given values only (e.g. y=[2.5, 3, 4] on a short loss axis).  Introduced in 01.
 
     x, y: positive tick values for that axis, or None to leave it. Returns ax.
     """
-    for values, axis in ((x, ax.xaxis), (y, ax.yaxis)):
+    for name, values, axis in (("x", x, ax.xaxis), ("y", y, ax.yaxis)):
         if values is not None:
-            values = as_positive_array("ticks", values, ndim=1)
+            values = as_positive_array(name, values, ndim=1)
             axis.set_ticks(values, [f"{v:g}" for v in values])
             axis.set_minor_formatter(ticker.NullFormatter())
     return ax
 
 
 def loglog(ax, xlabel, ylabel, title=None):
-    """Put ``ax`` on log-log axes and label them; labels should carry units, e.g. "N (parameters)".
+    """Put ``ax`` on log-log axes and label them; labels should carry units, e.g. "N (parameters)".  Introduced in 01.
 
     Returns ax.
     """
@@ -79,7 +79,7 @@ def loglog(ax, xlabel, ylabel, title=None):
 
 
 def decorate(ax, legend=True, **options):
-    """ax.set(**options) (e.g. xlabel, ylim, title), then a legend if any artist has a label.
+    """ax.set(**options) (e.g. xlabel, ylim, title), then a legend if any artist has a label.  Introduced in 01.
 
     Returns ax.
     """
@@ -91,7 +91,7 @@ def decorate(ax, legend=True, **options):
 
 
 def log_grid(x, *, points=200, extend=1.0):
-    """Points evenly spaced on a log axis spanning x (positive), widened by ``extend`` on each side.
+    """Points evenly spaced on a log axis spanning x (positive), widened by ``extend`` on each side.  Introduced in 01.
 
     extend: factor >= 1 (e.g. 10 adds a decade at both ends). Returns a (points,) array.
     """

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize_scalar
 
-from helpers._validate import as_positive_array, positive_int, positive_scalar
+from helpers._validate import FitError, as_positive_array, positive_int, positive_scalar
 from helpers.laws import ChinchillaLaw
 
 __all__ = ["embedding_params", "nonembedding_frontier", "FrontierComparison", "compare_frontiers"]
@@ -27,7 +27,7 @@ KAPLAN_CONTEXT = 1024
 
 def embedding_params(nonembedding, *, vocab_size=KAPLAN_VOCAB, n_ctx=KAPLAN_CONTEXT,
                      aspect_ratio=DEFAULT_ASPECT_RATIO):
-    """Token and position embedding parameters of a model with ``nonembedding`` parameters.
+    """Token and position embedding parameters of a model with ``nonembedding`` parameters.  Introduced in 08.
 
     (vocab_size + n_ctx) * d_model with d_model = (aspect_ratio * N_E / 12)**(1/3). Array in, array out.
     """
@@ -39,7 +39,7 @@ def embedding_params(nonembedding, *, vocab_size=KAPLAN_VOCAB, n_ctx=KAPLAN_CONT
 
 
 def nonembedding_frontier(law, C_nonembedding, **shape):
-    """N_E,opt for each non-embedding compute budget C_E = 6 N_E D (FLOP), under ``law`` in total N.
+    """N_E,opt for each non-embedding compute budget C_E = 6 N_E D (FLOP), under ``law`` in total N.  Introduced in 08.
 
     law: ChinchillaLaw (in total parameters). C_nonembedding: positive 1-D array.
     shape: vocab_size, n_ctx, aspect_ratio as for embedding_params. Returns N_E,opt (same shape).
@@ -58,6 +58,8 @@ def nonembedding_frontier(law, C_nonembedding, **shape):
         # Search models trained on 1e-3 to 1e9 tokens per parameter (D / N_E = c / (6 N_E**2)).
         low, high = np.log(np.sqrt(c / 6e9)), np.log(np.sqrt(c / 6e-3))
         best = minimize_scalar(loss, bounds=(low, high), args=(c,), method="bounded", options={"xatol": 1e-10})
+        if not best.success or min(best.x - low, high - best.x) < 1e-6:
+            raise FitError(f"nonembedding_frontier: no interior optimum at C_nonembedding = {c:.3g} FLOP")
         result.append(np.exp(best.x))
     return np.array(result)
 
@@ -80,7 +82,8 @@ class FrontierComparison:
 def compare_frontiers(law, N_low, N_high, points=200, **shape):
     """The frontier's slope over models of N_low to N_high non-embedding parameters.  Introduced in 08.
 
-    law: ChinchillaLaw. N_low < N_high: positive. points: budgets from 1e8 to 1e30 FLOP.
+    law: ChinchillaLaw. N_low < N_high: positive. points: how many budgets, log-spaced from 1e11 to
+    1e30 FLOP (non-embedding compute).
     shape: as for embedding_params. Returns FrontierComparison.
     """
     N_low = positive_scalar("N_low", N_low)
@@ -88,11 +91,11 @@ def compare_frontiers(law, N_low, N_high, points=200, **shape):
     if N_high <= N_low * 10:
         raise ValueError(f"N_high must exceed 10 * N_low for a slope over a decade or more, got {N_low:g}, {N_high:g}")
     points = positive_int("points", points, minimum=20)
-    budgets = np.geomspace(1e8, 1e30, points)
+    budgets = np.geomspace(1e11, 1e30, points)
     n_opt = nonembedding_frontier(law, budgets, **shape)
     in_range = (n_opt >= N_low) & (n_opt <= N_high)
     if in_range.sum() < 5:
-        raise ValueError("N_low and N_high must bracket the optima of at least 5 budgets between 1e8 and 1e30 FLOP")
+        raise ValueError("N_low and N_high must bracket the optima of at least 5 budgets between 1e11 and 1e30 FLOP")
     slope = np.polyfit(np.log(budgets[in_range]), np.log(n_opt[in_range]), 1)[0]
     return FrontierComparison(C=budgets, N_opt=n_opt, in_range=in_range, range_exponent=float(slope),
                               asymptotic_exponent=law.frontier_exponents[0])

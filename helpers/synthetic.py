@@ -40,8 +40,8 @@ def chinchilla_design_runs(law, n_budgets, sizes_per_budget, noise, seed, *,
     seed = positive_int("seed", seed, minimum=0)
     min_flops = positive_scalar("min_flops", min_flops)
     max_flops = positive_scalar("max_flops", max_flops)
-    if max_flops < min_flops:
-        raise ValueError(f"max_flops must be at least min_flops, got {max_flops:g} < {min_flops:g}")
+    if max_flops < min_flops or (n_budgets > 1 and max_flops == min_flops):
+        raise ValueError(f"max_flops must exceed min_flops when n_budgets > 1, got {max_flops:g} and {min_flops:g}")
     spread = positive_scalar("spread", spread)
     if spread < 1:
         raise ValueError(f"spread must be at least 1, got {spread}")

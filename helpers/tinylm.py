@@ -5,8 +5,8 @@ through one hidden layer of ``width`` ReLU units, and mapped to logits over the 
 Parameters N count every weight and bias (embeddings included). Training: Adam on the
 cross-entropy, batches of ``batch`` positions drawn once each (one epoch over D tokens, no
 repetition), learning rate warmed up over the first 5% of steps and then decayed by a cosine to 10%
-of its peak; the peak shrinks with width as 0.01 * sqrt(32 / width) (wider layers take smaller
-steps, as is common practice). Losses are in nats per byte (divide by ln 2 for bits).
+of its peak; the peak is 0.01 up to width 32 and shrinks as 0.01 * sqrt(32 / width) beyond (wider
+layers take smaller steps, as is common practice). Losses are in nats per byte (divide by ln 2 for bits).
 """
 from dataclasses import dataclass
 
@@ -14,7 +14,7 @@ import numpy as np
 
 from helpers._validate import positive_int
 
-__all__ = ["TinyLM", "RunResult", "train_run", "parameter_count"]
+__all__ = ["TinyLM", "RunResult", "train_run", "parameter_count", "run_grid", "STUDY_WIDTHS", "STUDY_TOKENS"]
 
 VOCAB = 256
 EMBED = 16
@@ -106,7 +106,14 @@ def train_run(corpus, width, tokens, seed=0, batch=BATCH, progress=None):
     corpus: helpers.corpus.Corpus. tokens: at least 10 batches and at most the training text.
     progress: optional callable(fraction_done). Returns RunResult.
     """
+    from helpers.corpus import Corpus
+
+    if not isinstance(corpus, Corpus):
+        raise TypeError(f"corpus must be a helpers.corpus.Corpus, got {type(corpus).__name__}")
+    if corpus.held_out.size <= CONTEXT:
+        raise ValueError(f"corpus.held_out must hold more than {CONTEXT} bytes, got {corpus.held_out.size}")
     width = positive_int("width", width)
+    batch = positive_int("batch", batch)
     tokens = positive_int("tokens", tokens, minimum=10 * batch)
     available = corpus.train.size - CONTEXT
     if tokens > available:
@@ -163,6 +170,10 @@ def run_grid(corpus, widths=STUDY_WIDTHS, tokens=STUDY_TOKENS, seed=0, progress=
     """
     import time
 
+    widths = [positive_int("widths", w) for w in widths]
+    tokens = [positive_int("tokens", d, minimum=10 * BATCH) for d in tokens]
+    if max(tokens) > corpus.train.size - CONTEXT:
+        raise ValueError(f"tokens must be at most the {corpus.train.size - CONTEXT} training bytes, got {max(tokens)}")
     pairs = sorted(((w, d) for w in widths for d in tokens), key=lambda wd: parameter_count(wd[0]) * wd[1])
     results, seconds = [], []
     for i, (width, n_tokens) in enumerate(pairs):

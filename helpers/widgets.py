@@ -18,8 +18,8 @@ import numpy as np
 from IPython.display import clear_output, display
 
 from helpers import approaches, architecture, datasets, fitting, metrics, plots, reconcile
-from helpers._validate import finite_scalar, in_open_interval, positive_int, positive_scalar
-from helpers.laws import EPOCH_REFIT, HOFFMANN_UNROUNDED, KAPLAN_2020, PowerLaw, SaturatingPowerLaw
+from helpers._validate import finite_scalar, in_open_interval, positive_int, positive_scalar, same_shape
+from helpers.laws import EPOCH_REFIT, HOFFMANN_UNROUNDED, KAPLAN_2020, ChinchillaLaw, PowerLaw, SaturatingPowerLaw
 from helpers.synthetic import noisy_power_law
 
 __all__ = ["PowerLawFitDemo", "power_law_fit_demo", "power_law_explorer",
@@ -272,12 +272,12 @@ def kaplan_joint_view(log10_N, log10_D, points=200):
     D_grid = np.geomspace(1e6, 1e14, points)
     N_grid = np.geomspace(1e3, 1e13, points)
     loss = float(k.loss(N, D))
-    no_data_limit = float((k.joint_N_c / N) ** k.joint_alpha_N)
+    penalty = float(k.overfitting_penalty(N, D))
     return KaplanJointView(
         N=N, D=D, D_grid=D_grid, loss_vs_D=k.loss(N, D_grid), N_grid=N_grid, loss_vs_N=k.loss(N_grid, D),
-        loss=loss, loss_no_data_limit=no_data_limit,
+        loss=loss, loss_no_data_limit=loss / (1 + penalty),
         loss_no_size_limit=float((k.joint_D_c / D) ** k.joint_alpha_D),
-        penalty=loss / no_data_limit - 1, data_needed=float(k.data_to_avoid_overfitting(N)))
+        penalty=penalty, data_needed=float(k.data_to_avoid_overfitting(N)))
 
 
 def kaplan_explorer():
@@ -465,6 +465,9 @@ def isoflop_bias_explorer(law=EPOCH_REFIT, budget=1e21):
     law: ChinchillaLaw used as the truth (default: Epoch AI refit). budget: FLOP.
     Returns an ipywidgets VBox.
     """
+    if not isinstance(law, ChinchillaLaw):
+        raise TypeError(f"law must be a ChinchillaLaw, got {type(law).__name__}")
+    budget = positive_scalar("budget", budget)
     sliders = {
         "offset_decades": ipw.FloatSlider(value=0.0, min=-1.0, max=1.0, step=0.1, description="grid offset",
                                           continuous_update=False, style={"description_width": "initial"}),
@@ -473,10 +476,11 @@ def isoflop_bias_explorer(law=EPOCH_REFIT, budget=1e21):
         "n_sizes": ipw.IntSlider(value=9, min=3, max=15, description="sizes", continuous_update=False),
     }
     n_true, _ = law.compute_optimal(budget)
-    grid = float(n_true) * np.logspace(-2.2, 2.2, 300)
+    grid = float(n_true) * np.logspace(-2.7, 2.7, 300)  # wider than any grid the sliders allow
+    true_losses = law.loss(grid, budget / (6 * grid))
     fig, ax = plt.subplots()
     plt.close(fig)
-    ax.plot(grid, law.loss(grid, budget / (6 * grid)), color="0.3", linewidth=1, label="true IsoFLOP profile")
+    ax.plot(grid, true_losses, color="0.3", linewidth=1, label="true IsoFLOP profile")
     parabola, = ax.plot([], [], label="fitted parabola")
     samples, = ax.plot([], [], "o", color="#D55E00", label="sampled sizes")
     ax.axvline(float(n_true), color="0.3", linestyle=":", label="true optimum")
@@ -492,7 +496,6 @@ def isoflop_bias_explorer(law=EPOCH_REFIT, budget=1e21):
         parabola.set_data(grid, fit.parabola(grid))
         samples.set_data(fit.sizes, fit.losses)
         vertex.set_xdata([fit.N_vertex] * 2)
-        true_losses = law.loss(grid, budget / (6 * grid))
         ax.set_ylim(true_losses.min() - 0.02, true_losses.min() + 0.35)
         ax.set_title(f"C = {budget:.0e} FLOP: the parabola's minimum is {10 ** fit.error_decades - 1:+.1%} "
                      f"off the true optimum", fontsize=10)
@@ -522,14 +525,15 @@ def bootstrap_view(N, D, loss, n_runs, n_resamples, seed=0):
     n_resamples: bootstrap resamples, >= 10. Returns BootstrapView.
     """
     N = np.asarray(N, dtype=float)
+    D, loss = np.asarray(D, dtype=float), np.asarray(loss, dtype=float)
+    same_shape(N=N, D=D, loss=loss)
     n_runs = positive_int("n_runs", n_runs, minimum=20)
     if n_runs > N.size:
         raise ValueError(f"n_runs must be at most the {N.size} runs available, got {n_runs}")
     n_resamples = positive_int("n_resamples", n_resamples, minimum=10)
     seed = positive_int("seed", seed, minimum=0)
     keep = np.sort(np.random.default_rng(seed).choice(N.size, n_runs, replace=False))
-    result = fitting.bootstrap_chinchilla(N[keep], np.asarray(D, dtype=float)[keep],
-                                          np.asarray(loss, dtype=float)[keep], n_resamples, seed)
+    result = fitting.bootstrap_chinchilla(N[keep], D[keep], loss[keep], n_resamples, seed)
     intervals = {name: result.interval(name, 0.8) for name in ("alpha", "beta", "a")}
     return BootstrapView(n_runs=n_runs, n_resamples=n_resamples, a_samples=result.samples["a"],
                          widths={name: high - low for name, (low, high) in intervals.items()},
@@ -543,6 +547,8 @@ def bootstrap_explorer(N, D, loss):
     N, D, loss: the full run table. Returns an ipywidgets VBox.
     """
     n_total = int(np.size(N))
+    if n_total < 30:
+        raise ValueError(f"N must hold at least 30 runs for the explorer, got {n_total}")
     sliders = {
         "n_runs": ipw.IntSlider(value=n_total, min=30, max=n_total, step=30, description="runs used",
                                 continuous_update=False, style={"description_width": "initial"}),

@@ -75,7 +75,7 @@ CASES = [
     (synthetic.noisy_power_law, dict(law=laws.HOFFMANN_ROUNDED, x=X, noise=0.1, seed=0), TypeError, "law must be a PowerLaw"),
     (synthetic.noisy_power_law, dict(law=laws.PowerLaw(1, 1), x=X, noise=-0.1, seed=0), ValueError, "noise must be non-negative"),
     (synthetic.chinchilla_design_runs, dict(law=laws.EPOCH_REFIT, n_budgets=0, sizes_per_budget=3, noise=0, seed=0), ValueError, "n_budgets must be at least 1"),
-    (synthetic.chinchilla_design_runs, dict(law=laws.EPOCH_REFIT, n_budgets=3, sizes_per_budget=3, noise=0, seed=0, min_flops=1e22, max_flops=1e20), ValueError, "max_flops must be at least min_flops"),
+    (synthetic.chinchilla_design_runs, dict(law=laws.EPOCH_REFIT, n_budgets=3, sizes_per_budget=3, noise=0, seed=0, min_flops=1e22, max_flops=1e20), ValueError, "max_flops must exceed min_flops"),
     (synthetic.chinchilla_design_runs, dict(law=laws.EPOCH_REFIT, n_budgets=3, sizes_per_budget=3, noise=0, seed=0, spread=0.5), ValueError, "spread must be at least 1"),
     (widgets.power_law_fit_demo, dict(alpha=2.5, noise=0.1, fit_decades=2), ValueError, "alpha must lie strictly between"),
     (widgets.power_law_fit_demo, dict(alpha=0.3, noise=0.1, fit_decades=10), ValueError, "fit_decades must lie in"),
@@ -86,7 +86,7 @@ CASES = [
     (laws.LearningCurve, dict(G=0.9, E=0.1, x_t=-1.0, alpha=0.5), ValueError, "x_t must be positive"),
     (laws.SaturatingPowerLaw(1.0, 10.0, 0.3).local_exponent, dict(x=[1.0, np.inf]), ValueError, "x must be finite"),
     (fitting.profile_floor, dict(x=X, y=Y, E_values=[-0.1]), ValueError, "E_values must be non-negative"),
-    (fitting.saturating_objective_grid, dict(x=X, y=Y, E_values=[0.1], alpha_values=[0.0]), ValueError, "alpha_values must be positive"),
+    (fitting.saturating_objective_grid, dict(x=X, y=Y, E_values=[0.01], alpha_values=[0.0]), ValueError, "alpha_values must be positive"),
     (fitting.saturating_objective_grid, dict(x=X, y=Y, E_values=[[0.1]], alpha_values=[0.3]), ValueError, "E_values must be 1-dimensional"),
     (fitting.fit_saturating_power_law, dict(x=X, y=Y, E=np.nan), ValueError, "E must be finite"),
     (widgets.henighan_curves, dict(domain="Language", points=1), ValueError, "points must be at least 2"),
@@ -117,6 +117,15 @@ CASES = [
     (widgets.emergence_view, dict(length=5, metric="BLEU"), ValueError, "metric must be one of"),
     (widgets.kaplan_joint_view, dict(log10_N=9, log10_D=np.inf), ValueError, "log10_D must be finite"),
     (check.function, dict(func=abs, cases=[]), ValueError, "cases must list"),
+    (check.function, dict(func=abs, cases=[((1.0,), np.nan)]), ValueError, "cases must give finite numbers"),
+    (fitting.saturating_objective_grid, dict(x=X, y=Y, E_values=[0.5], alpha_values=[0.3]), ValueError, "E_values must lie below min(y)"),
+    (fitting.profile_floor, dict(x=X, y=Y, E_values=[0.01, 0.5]), ValueError, "E_values must lie below min(y)"),
+    (fitting.fit_saturating_power_law, dict(x=X, y=np.full(8, 2.0)), fitting.FitError, "does not fall"),
+    (fitting.fit_saturating_power_law, dict(x=np.repeat([1.0, 10.0], 4), y=np.repeat([3.0, 2.0], 4)), ValueError, "x needs at least 3 distinct values"),
+    (approaches.approach2_isoflop, dict(budget=np.repeat([1e19, 1e20, 1e21], 3), params=np.tile([1e8, 1e9, 1e10], 3), loss=np.full(9, 2.5)), fitting.FitError, "does not curve upwards"),
+    (laws.KAPLAN_2020.derived_frontier, dict(C_min_pf_days=[1.0]), ValueError, "C_min_pf_days needs at least 2 values"),
+    (widgets.bootstrap_view, dict(N=GOOD_N, D=GOOD_D[:-1], loss=GOOD_LOSS, n_runs=20, n_resamples=10), ValueError, "D (19,)"),
+    (widgets.isoflop_bias_explorer, dict(law="truth"), TypeError, "law must be a ChinchillaLaw"),
 ]
 
 
@@ -150,3 +159,23 @@ def test_plots_loglog_needs_labels():
             plots.loglog(ax, "", "loss (nats/token)")
     finally:
         plt.close(fig)
+
+
+def test_fits_report_loss_that_rises_with_data():
+    # Loss that rises with D: no law with a positive beta describes it.
+    N, D, _ = synthetic.chinchilla_design_runs(laws.EPOCH_REFIT, 6, 6, 0.0, 0)
+    loss = 2.0 + 1e3 * N ** -0.3 + 1e-4 * D ** 0.3
+    with pytest.raises(fitting.FitError, match="D term shrank to nothing"):
+        fitting.fit_chinchilla(N, D, loss)
+    assert fitting.fit_chinchilla(N, D, loss, require_convergence=False).converged is False
+    with pytest.raises(fitting.FitError, match="beta came out"):
+        fitting.fit_chinchilla_paper_grid(N, D, loss, grid=fitting.PAPER_GRID[::300], require_convergence=False)
+
+
+def test_tinylm_rejects_bad_batches():
+    from helpers import corpus, tinylm
+    text = corpus.load_corpus()
+    with pytest.raises(ValueError, match="batch must be at least 1"):
+        tinylm.train_run(text, width=8, tokens=2000, batch=0)
+    with pytest.raises(TypeError, match="corpus must be a helpers.corpus.Corpus"):
+        tinylm.train_run("text", width=8, tokens=2000)

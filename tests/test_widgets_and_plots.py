@@ -101,7 +101,7 @@ def test_log_ticks_labels_only_the_chosen_values():
     fig.canvas.draw()
     labels = [t.get_text() for t in ax.get_yticklabels() + ax.get_yticklabels(minor=True) if t.get_text()]
     assert labels == ["2.25", "2.5", "3", "3.5", "4"]
-    with pytest.raises(ValueError, match="ticks must be positive"):
+    with pytest.raises(ValueError, match="y must be positive"):
         plots.log_ticks(ax, y=[0, 1])
     plt.close(fig)
 
