@@ -1,7 +1,7 @@
 """Train the lab's grid of small byte-level language models and write their losses to datasets/.
 
 Five model sizes x five token budgets (helpers.tinylm.STUDY_WIDTHS, STUDY_TOKENS), each trained
-once on the Python documentation corpus (helpers.corpus), seeded. About two minutes on 2 cores.
+once on the Python documentation corpus (helpers.corpus), seeded. About six minutes on one core.
 
     python datasets/run_lab_study.py            # writes lab_tinylm_runs.csv and lab_tinylm_runs_meta.json
 """

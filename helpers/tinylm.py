@@ -1,7 +1,8 @@
 """A small byte-level neural language model in pure numpy, trained for one epoch.  Introduced in 09.
 
-Model: the previous ``context`` bytes are embedded (``embed`` numbers each), concatenated, passed
-through one hidden layer of ``width`` ReLU units, and mapped to logits over the 256 next bytes.
+Model: the previous ``context`` bytes are embedded (``embed`` numbers each; by default
+max(8, width // 4), so the embedding grows with the model), concatenated, passed through one hidden
+layer of ``width`` ReLU units, and mapped to logits over the 256 next bytes.
 Parameters N count every weight and bias (embeddings included). Training: Adam on the
 cross-entropy, batches of ``batch`` positions drawn once each (one epoch over D tokens, no
 repetition), learning rate warmed up over the first 5% of steps and then decayed by a cosine to 10%
@@ -14,18 +15,24 @@ import numpy as np
 
 from helpers._validate import positive_int
 
-__all__ = ["TinyLM", "RunResult", "train_run", "parameter_count", "run_grid", "STUDY_WIDTHS", "STUDY_TOKENS"]
+__all__ = ["TinyLM", "RunResult", "train_run", "parameter_count", "embedding_size", "run_grid", "STUDY_WIDTHS",
+           "STUDY_TOKENS"]
 
 VOCAB = 256
-EMBED = 16
 CONTEXT = 8
 BATCH = 64
 EVAL_POSITIONS = 20000
 
 
-def parameter_count(width, embed=EMBED, context=CONTEXT):
+def embedding_size(width):
+    """Default embedding size for a model of ``width`` hidden units: max(8, width // 4)."""
+    return max(8, positive_int("width", width) // 4)
+
+
+def parameter_count(width, embed=None, context=CONTEXT):
     """N for a model of the given width: embeddings, hidden layer and output layer with biases."""
     width = positive_int("width", width)
+    embed = embedding_size(width) if embed is None else positive_int("embed", embed)
     return VOCAB * embed + context * embed * width + width + width * VOCAB + VOCAB
 
 
@@ -35,9 +42,9 @@ class TinyLM:
     width: hidden units. seed: int for the initialisation. Weights are float64 arrays in .params.
     """
 
-    def __init__(self, width, seed, embed=EMBED, context=CONTEXT):
+    def __init__(self, width, seed, embed=None, context=CONTEXT):
         self.width = positive_int("width", width)
-        self.embed = positive_int("embed", embed)
+        self.embed = embedding_size(self.width) if embed is None else positive_int("embed", embed)
         self.context = positive_int("context", context)
         rng = np.random.default_rng(positive_int("seed", seed, minimum=0))
         fan_in = self.context * self.embed
@@ -157,9 +164,9 @@ def train_run(corpus, width, tokens, seed=0, batch=BATCH, progress=None):
                      train_loss=float(np.mean(late_losses)), held_out_loss=held_loss)
 
 
-# The lab's grid: widths give N from about 7e3 to 2.5e5; tokens from 1.5e4 to 4e5 (one epoch at most).
+# The lab's grid: widths give N from about 5e3 to 1.3e6; tokens from 4e4 to 4e5 (one epoch at most).
 STUDY_WIDTHS = (8, 24, 72, 216, 648)
-STUDY_TOKENS = (15000, 35000, 80000, 180000, 400000)
+STUDY_TOKENS = (40000, 70000, 120000, 220000, 400000)
 
 
 def run_grid(corpus, widths=STUDY_WIDTHS, tokens=STUDY_TOKENS, seed=0, progress=None):
