@@ -16,6 +16,7 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 
 from helpers._validate import FitError, as_positive_array, positive_int, positive_scalar
+from helpers.fitting import LogLogLine, fit_log_log_line
 from helpers.laws import ChinchillaLaw
 
 __all__ = ["embedding_params", "nonembedding_frontier", "FrontierComparison", "compare_frontiers"]
@@ -69,14 +70,20 @@ class FrontierComparison:
     """Kaplan-style frontier of a Chinchilla-form law, with its local and asymptotic slopes.
 
     C: non-embedding budgets (K,), FLOP. N_opt: N_E,opt (K,). in_range: budgets whose N_opt lies in
-    the chosen range (K,). range_exponent: least-squares slope of ln N_opt on ln C over that range
-    (an average of the local slope, which varies). asymptotic_exponent: beta / (alpha + beta).
+    the chosen range (K,). range_line: the power law N_opt ∝ C**slope fitted over that range by
+    least squares; range_exponent, its slope, averages the local slope, which varies.
+    asymptotic_exponent: beta / (alpha + beta).
     """
     C: np.ndarray
     N_opt: np.ndarray
     in_range: np.ndarray
-    range_exponent: float
+    range_line: LogLogLine
     asymptotic_exponent: float
+
+    @property
+    def range_exponent(self):
+        """Slope of the power law fitted over the range (range_line.slope)."""
+        return self.range_line.slope
 
 
 def compare_frontiers(law, N_low, N_high, points=200, **shape):
@@ -96,6 +103,6 @@ def compare_frontiers(law, N_low, N_high, points=200, **shape):
     in_range = (n_opt >= N_low) & (n_opt <= N_high)
     if in_range.sum() < 5:
         raise ValueError("N_low and N_high must bracket the optima of at least 5 budgets between 1e11 and 1e30 FLOP")
-    slope = np.polyfit(np.log(budgets[in_range]), np.log(n_opt[in_range]), 1)[0]
-    return FrontierComparison(C=budgets, N_opt=n_opt, in_range=in_range, range_exponent=float(slope),
+    line = fit_log_log_line(budgets[in_range], n_opt[in_range])
+    return FrontierComparison(C=budgets, N_opt=n_opt, in_range=in_range, range_line=line,
                               asymptotic_exponent=law.frontier_exponents[0])

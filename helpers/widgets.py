@@ -601,9 +601,8 @@ def reconcile_explorer():
                                                  aspect_ratio=aspect_ratio)
         ax.clear()
         ax.plot(comparison.C, comparison.N_opt, color="0.3", linewidth=1, label="N_E,opt (Kaplan's variables)")
-        inside = comparison.in_range
-        line = np.polyfit(np.log(comparison.C[inside]), np.log(comparison.N_opt[inside]), 1)
-        ax.plot(comparison.C[inside], np.exp(np.polyval(line, np.log(comparison.C[inside]))), color="#D55E00",
+        inside = comparison.C[comparison.in_range]
+        ax.plot(inside, comparison.range_line(inside), color="#D55E00",
                 linestyle="--", linewidth=3, label=f"slope fitted over the range: {comparison.range_exponent:.3f}")
         plots.loglog(ax, "non-embedding compute C_E = 6 N_E D (FLOP)", "N_E,opt (non-embedding parameters)")
         ax.set_title(f"slope over the range {comparison.range_exponent:.3f}; the law's asymptotic slope "
