@@ -1,6 +1,9 @@
-# Two commands set everything up on a fresh machine with Python 3.11+:
+# Two commands set everything up on a fresh machine with Python 3.11, 3.12 or 3.13:
 #   make lab    create .venv if missing, install the pinned requirements, open the course
 #   make test   the same set-up, then every test (helpers, datasets, every notebook under nbval)
+# Before committing a notebook:
+#   make test-portable   the notebooks again under other CPU code paths and the other Pythons
+#   make lint            ruff over the helpers, tests, scripts and the notebooks' code cells
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -22,7 +25,7 @@ LAB_FLAGS := --LabApp.news_url=None \
 # Extra options for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port 8890"
 LAB_ARGS ?=
 
-.PHONY: install lab test benchmark manifest simulate constraints clean
+.PHONY: install lab test test-portable lint benchmark manifest simulate constraints clean
 
 install: $(STAMP)
 
@@ -40,6 +43,12 @@ lab: install
 test: install
 	$(BIN)/python -m pytest
 
+test-portable: install
+	$(BIN)/python .ci/portability.py
+
+lint: install
+	$(BIN)/ruff check
+
 benchmark: install
 	$(BIN)/python benchmarks/bench_fit_chinchilla.py
 
@@ -54,4 +63,4 @@ constraints: install
 	mv constraints.tmp constraints.txt
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(VENV)-3.* build

@@ -51,8 +51,8 @@ def main(argv=None):
     print("parameters (fast / grid): " + ", ".join(
         f"{k} {fast.params[k]:.5g}/{reference.params[k]:.5g}" for k in fast.params))
 
-    boot_times = [_timed(lambda: fitting.bootstrap_chinchilla(N, D, loss, args.resamples, seed=r))[0]
-                  for r in range(args.bootstrap_repeats)]
+    boot_times = [_timed(lambda seed=seed: fitting.bootstrap_chinchilla(N, D, loss, args.resamples, seed=seed))[0]
+                  for seed in range(args.bootstrap_repeats)]
     boot = fitting.bootstrap_chinchilla(N, D, loss, args.resamples, seed=0)
     print(f"bootstrap_chinchilla, {args.resamples} resamples: median {statistics.median(boot_times):.2f} s "
           f"over {args.bootstrap_repeats} runs; {boot.n_failed} failed; "

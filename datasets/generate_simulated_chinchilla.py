@@ -65,7 +65,7 @@ def isoflop_runs(rng):
         sizes = guess * np.logspace(-ISOFLOP_SPREAD_DECADES, ISOFLOP_SPREAD_DECADES, n_sizes)
         tokens = budget / (6 * sizes)
         loss = TRUTH.loss(sizes, tokens) + RUN_NOISE_NATS * rng.standard_normal(n_sizes)
-        rows += [(budget, n, d, l) for n, d, l in zip(sizes, tokens, loss)]
+        rows += [(budget, n, d, value) for n, d, value in zip(sizes, tokens, loss)]
     return rows
 
 
@@ -78,7 +78,7 @@ def training_curves(rng):
             seen = np.geomspace(horizon / 30, horizon, CURVE_POINTS)
             offset = RUN_NOISE_NATS * rng.standard_normal()
             loss = curve_loss(N, seen, horizon) + offset + EVAL_NOISE_NATS * rng.standard_normal(CURVE_POINTS)
-            rows += [(run, N, horizon, t, l) for t, l in zip(seen, loss)]
+            rows += [(run, N, horizon, t, value) for t, value in zip(seen, loss)]
             run += 1
     return rows
 
@@ -111,7 +111,8 @@ def generate(out_dir, seed=SEED):
     _write(out_dir / FILES["runs"], ["params", "tokens", "loss"], run_table(runs_rng))
     truth_rows = [(name, getattr(TRUTH, name), "Epoch AI refit (Besiroglu et al. 2024, Table 1)")
                   for name in ("E", "A", "B", "alpha", "beta")]
-    truth_rows += [("run_noise_nats", RUN_NOISE_NATS, "sd of each run's final loss (Kaplan et al. 2020 sec. 4.2: ~0.02)"),
+    truth_rows += [("run_noise_nats", RUN_NOISE_NATS,
+                    "sd of each run's final loss (Kaplan et al. 2020 sec. 4.2: ~0.02)"),
                    ("eval_noise_nats", EVAL_NOISE_NATS, "sd of each point along a training curve"),
                    ("schedule_penalty", SCHEDULE_PENALTY, "data term x (1 + penalty (1 + cos(pi t / horizon)) / 2)"),
                    ("seed", seed, "numpy default_rng seed")]

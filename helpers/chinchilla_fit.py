@@ -25,13 +25,18 @@ import numpy as np
 from scipy.optimize import minimize
 
 from helpers._validate import (
-    FitError, as_positive_array, positive_int, positive_scalar, same_shape,
+    FitError,
+    as_positive_array,
+    positive_int,
+    positive_scalar,
+    same_shape,
 )
 from helpers.laws import ChinchillaLaw
 
 __all__ = [
     "ChinchillaFit", "BootstrapResult", "chinchilla_objective", "fit_chinchilla",
-    "fit_chinchilla_paper_grid", "bootstrap_chinchilla", "PAPER_GRID",
+    "fit_chinchilla_paper_grid", "bootstrap_chinchilla", "settled_halfwidths", "PAPER_GRID",
+    "LBFGSB_FTOL",
 ]
 
 PARAMETER_NAMES = ("E", "A", "B", "alpha", "beta")
@@ -47,6 +52,10 @@ _PROJECTION_EXPONENTS = np.geomspace(0.02, 2.5, 40)
 _MAX_STARTS = 4            # distinct basins polished by Newton
 _NEWTON_MAX_ITER = 200
 _GRADIENT_TOL = 1e-11      # on the centred gradient, per data point
+
+# scipy's L-BFGS-B stops when an iteration lowers f by less than ftol * max(|f_k|, |f_k+1|, 1);
+# its default ftol is factr * machine epsilon with factr = 1e7.
+LBFGSB_FTOL = 1e7 * np.finfo(float).eps
 
 
 @dataclass(frozen=True)
@@ -320,6 +329,44 @@ def fit_chinchilla(N, D, loss, *, delta=1e-3, require_convergence=True):
                        "N and D")
     return ChinchillaFit(law=_to_law(theta[best], x_mean, y_mean), objective=float(f[best]),
                          converged=ok, n_points=x.size, delta=delta)
+
+
+def settled_halfwidths(law, N, D, loss, objective_gap, *, delta=1e-3):
+    """How far each parameter may sit from the optimum while the objective is within ``objective_gap``.  Used in 07.
+
+    An optimiser that stops once the summed objective is within ``objective_gap`` of its minimum
+    settles a quantity q only to +-sqrt(2 * gap * g^T H^-1 g), where H is the objective's Hessian
+    at the optimum and g the gradient of q (quadratic model of the objective).  Digits finer
+    than these half-widths are noise: they follow the starting point and the CPU's arithmetic.
+
+    law: a converged fit of the runs (e.g. fit_chinchilla(...).law). N (params), D (tokens),
+    loss (nats/token): the runs it was fitted to. objective_gap: > 0, in units of the summed
+    Huber objective (e.g. LBFGSB_FTOL * max(|f|, 1)).
+    Returns dict name -> half-width for E, A, B, alpha, beta and a = beta/(alpha+beta), in the
+    parameters' own units.  Raises FitError if ``law`` is not at a minimum of the objective.
+    """
+    if not isinstance(law, ChinchillaLaw):
+        raise TypeError(f"law must be a ChinchillaLaw, got {type(law).__name__}")
+    x, y, log_loss = _check_runs(N, D, loss, min_points=5)
+    objective_gap = positive_scalar("objective_gap", objective_gap)
+    delta = positive_scalar("delta", delta)
+    theta = np.array([[np.log(law.A), np.log(law.B), np.log(law.E), law.alpha, law.beta]])
+    _, g, H = _evaluate(theta, x, y, log_loss, 1.0, delta, 2)
+    eigval, eigvec = np.linalg.eigh(H[0])
+    if eigval[0] <= 1e-12 * eigval[-1] or np.abs(g).max() > 1e-6 * x.size:
+        raise FitError("settled_halfwidths: law is not at a minimum of the objective for these runs; "
+                       "pass the law of a converged fit to the same runs")
+    total = law.alpha + law.beta
+    gradients = {  # d quantity / d (log A, log B, log E, alpha, beta)
+        "E": [0, 0, law.E, 0, 0], "A": [law.A, 0, 0, 0, 0], "B": [0, law.B, 0, 0, 0],
+        "alpha": [0, 0, 0, 1, 0], "beta": [0, 0, 0, 0, 1],
+        "a": [0, 0, 0, -law.beta / total ** 2, law.alpha / total ** 2],
+    }
+    halfwidths = {}
+    for name, gradient in gradients.items():
+        projected = eigvec.T @ np.asarray(gradient, dtype=float)
+        halfwidths[name] = float(np.sqrt(2 * objective_gap * np.sum(projected ** 2 / eigval)))
+    return halfwidths
 
 
 def _require_positive_exponents(theta, caller):

@@ -7,6 +7,10 @@ count and its sha256.  ``load(name)`` refuses a file that disagrees with that de
 
 After editing a CSV on purpose, refresh the counts and checksums with
 ``python -m helpers.datasets --refresh`` (or ``make manifest``).
+
+The manifest also describes one text file, the lab's corpus (``read_bytes(name)`` checks and
+returns it). In a clone or an editable install the files are read from ``datasets/``; a regular
+install (``pip install .``) carries them inside the package as ``helpers/tables/``.
 """
 import csv
 import hashlib
@@ -18,9 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["DATA_DIR", "DatasetError", "Table", "names", "load", "describe", "manifest", "refresh_manifest"]
+__all__ = ["DATA_DIR", "DatasetError", "Table", "names", "load", "read_bytes", "describe", "manifest",
+           "refresh_manifest"]
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "datasets"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+# Where the files may be: inside a regular install, then beside the package in a clone.
+DATA_DIRS = (_PACKAGE_DIR / "tables", _PACKAGE_DIR.parent / "datasets")
+DATA_DIR = next((d for d in DATA_DIRS if (d / "datapackage.json").is_file()), DATA_DIRS[-1])
 MANIFEST = DATA_DIR / "datapackage.json"
 
 
@@ -89,6 +97,11 @@ def _format_cell(value):
 
 def manifest():
     """The parsed datapackage.json as a dict.  Introduced in 01."""
+    if not MANIFEST.is_file():
+        looked = " or ".join(str(d) for d in DATA_DIRS)
+        raise DatasetError(f"the course's tables are missing: no datapackage.json in {looked}. Install "
+                           "the helpers from a complete clone of the course (pip install . or -e .), "
+                           "which ships them")
     return json.loads(MANIFEST.read_text(encoding="utf-8"))
 
 
@@ -97,8 +110,8 @@ def _resources():
 
 
 def names():
-    """Names of every table in datasets/, sorted.  Introduced in 01."""
-    return sorted(_resources())
+    """Names of every table (CSV file) in datasets/, sorted.  Introduced in 01."""
+    return sorted(name for name, r in _resources().items() if r["format"] == "csv")
 
 
 def describe(name):
@@ -134,6 +147,19 @@ def _parse(raw_text, resource):
     return data, len(rows)
 
 
+def _checked_bytes(resource):
+    raw = (DATA_DIR / resource["path"]).read_bytes()
+    if _sha256(raw) != resource["hash"].removeprefix("sha256:"):
+        raise DatasetError(f"{resource['path']} changed since the manifest was written; if on purpose, "
+                           "run `python -m helpers.datasets --refresh`")
+    return raw
+
+
+def read_bytes(name):
+    """The bytes of file ``name`` (a table or the corpus) after checking its sha256.  Introduced in 09."""
+    return _checked_bytes(describe(name))
+
+
 def load(name):
     """Load table ``name`` after checking its checksum, columns and row count against the manifest.  Introduced in 01.
 
@@ -141,10 +167,9 @@ def load(name):
     disagrees with the manifest.
     """
     resource = describe(name)
-    raw = (DATA_DIR / resource["path"]).read_bytes()
-    if _sha256(raw) != resource["hash"].removeprefix("sha256:"):
-        raise DatasetError(f"{resource['path']} changed since the manifest was written; if on purpose, "
-                           "run `python -m helpers.datasets --refresh`")
+    if resource["format"] != "csv":
+        raise DatasetError(f"{name} is a {resource['format']} file, not a table: use read_bytes({name!r})")
+    raw = _checked_bytes(resource)
     data, n_rows = _parse(raw.decode("utf-8"), resource)
     if n_rows != resource["rows"]:
         raise DatasetError(f"{resource['path']}: {n_rows} rows, manifest says {resource['rows']}")
@@ -154,12 +179,13 @@ def load(name):
 
 
 def refresh_manifest():
-    """Recompute rows, bytes and sha256 of every table in datapackage.json (after a deliberate edit).  Introduced in 01."""
+    """Recompute rows, bytes and sha256 of each file in datapackage.json (after an edit).  Introduced in 01."""
     package = manifest()
     for resource in package["resources"]:
         raw = (DATA_DIR / resource["path"]).read_bytes()
-        _, n_rows = _parse(raw.decode("utf-8"), resource)
-        resource.update(rows=n_rows, bytes=len(raw), hash="sha256:" + _sha256(raw))
+        if resource["format"] == "csv":
+            resource["rows"] = _parse(raw.decode("utf-8"), resource)[1]
+        resource.update(bytes=len(raw), hash="sha256:" + _sha256(raw))
     MANIFEST.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

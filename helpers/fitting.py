@@ -10,8 +10,15 @@ from scipy.optimize import least_squares
 
 from helpers._validate import FitError, as_positive_array, finite_scalar, same_shape  # noqa: F401 (FitError is public)
 from helpers.chinchilla_fit import (  # noqa: F401  (public API of helpers.fitting)
-    PAPER_GRID, BootstrapResult, ChinchillaFit, bootstrap_chinchilla, chinchilla_objective, fit_chinchilla,
+    LBFGSB_FTOL,
+    PAPER_GRID,
+    BootstrapResult,
+    ChinchillaFit,
+    bootstrap_chinchilla,
+    chinchilla_objective,
+    fit_chinchilla,
     fit_chinchilla_paper_grid,
+    settled_halfwidths,
 )
 from helpers.laws import PowerLaw, SaturatingPowerLaw
 
@@ -20,7 +27,7 @@ __all__ = [
     "fit_power_law", "fit_saturating_power_law",
     "profile_floor", "saturating_objective_grid",
     "ChinchillaFit", "BootstrapResult", "fit_chinchilla", "fit_chinchilla_paper_grid",
-    "bootstrap_chinchilla", "chinchilla_objective", "PAPER_GRID",
+    "bootstrap_chinchilla", "chinchilla_objective", "settled_halfwidths", "PAPER_GRID", "LBFGSB_FTOL",
 ]
 
 

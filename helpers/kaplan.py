@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq, minimize_scalar
 
-from helpers._validate import FitError, as_positive_array, broadcastable, positive_scalar
+from helpers._validate import FitError, as_positive_array, broadcastable
 
 __all__ = ["KaplanLaws", "KaplanFrontier", "KAPLAN_2020", "FLOP_PER_PF_DAY"]
 

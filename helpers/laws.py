@@ -5,8 +5,6 @@ losses in nats per token.
 """
 from dataclasses import dataclass
 
-import numpy as np
-
 from helpers._validate import as_positive_array, broadcastable, positive_scalar
 from helpers.kaplan import KAPLAN_2020, KaplanLaws  # noqa: F401  (re-exported: laws holds every published law)
 

@@ -19,7 +19,9 @@ def _probability(name, p):
 
 
 def token_probability(cross_entropy):
-    """Per-token cross-entropy (nats, >= 0) -> probability of the correct token, exp(-c), same shape.  Introduced in 03."""
+    """Per-token cross-entropy (nats, >= 0) -> probability of the correct token, exp(-c).  Introduced in 03.
+
+    Returns an array of the same shape."""
     c = as_positive_array("cross_entropy", cross_entropy, allow_zero=True)
     return np.exp(-c)
 

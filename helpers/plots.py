@@ -6,8 +6,8 @@ package (helpers/course.mplstyle), so no figure depends on the network.
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-from matplotlib import ticker
 import numpy as np
+from matplotlib import ticker
 
 from helpers._validate import as_positive_array, positive_int, positive_scalar
 

@@ -123,6 +123,7 @@ def test_approach1_needs_coverage():
 
 def test_isoflop_profile_fit_and_its_explorer():
     import matplotlib.pyplot as plt
+
     from helpers import widgets
     fit = approaches.isoflop_profile_fit(laws.EPOCH_REFIT, 1e21, 0.5, 1.0, n_sizes=7)
     n_true, _ = laws.EPOCH_REFIT.compute_optimal(1e21)

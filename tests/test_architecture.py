@@ -1,5 +1,4 @@
 """Notebook 04's helpers: counting a Transformer's parameters and FLOPs."""
-import numpy as np
 import pytest
 
 from helpers import architecture, datasets, widgets

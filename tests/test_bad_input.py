@@ -2,7 +2,20 @@
 import numpy as np
 import pytest
 
-from helpers import approaches, architecture, check, compute, datasets, fitting, laws, metrics, plots, reconcile, synthetic, widgets
+from helpers import (
+    approaches,
+    architecture,
+    check,
+    compute,
+    datasets,
+    fitting,
+    laws,
+    metrics,
+    plots,
+    reconcile,
+    synthetic,
+    widgets,
+)
 
 GOOD_N, GOOD_D, GOOD_LOSS = synthetic.chinchilla_design_runs(laws.EPOCH_REFIT, 5, 4, 0.01, 0)
 X = np.geomspace(1, 1e4, 8)

@@ -149,6 +149,7 @@ def test_bootstrap_intervals_narrow_with_more_runs():
 
 def test_bootstrap_view_and_explorer():
     import matplotlib.pyplot as plt
+
     from helpers import datasets, widgets
     runs = datasets.load("simulated_chinchilla_runs")
     N, D, loss = runs["params"], runs["tokens"], runs["loss"]
@@ -165,3 +166,60 @@ def test_bootstrap_view_and_explorer():
     expected = widgets.bootstrap_view(N, D, loss, 60, 400)
     assert f"{expected.widths['a']:.3f} wide" in box.figure.axes[0].get_title()
     plt.close(box.figure)
+
+
+def _fitted_runs():
+    N, D, loss = synthetic.chinchilla_design_runs(laws.EPOCH_REFIT, 24, 10, 0.02, 5)
+    return N, D, loss, fitting.fit_chinchilla(N, D, loss)
+
+
+def test_settled_halfwidths_mark_where_the_objective_rises_by_the_gap():
+    # The largest change of a quantity q on the ellipsoid {objective <= minimum + gap} is at
+    # theta* + H^-1 g_q * sqrt(2 gap / g_q^T H^-1 g_q); there q moves by the half-width and the
+    # objective rises by the gap. Gradients of q here by finite differences, not the helper's formulas.
+    N, D, loss, fit = _fitted_runs()
+    gap = 1e-8
+    widths = fitting.settled_halfwidths(fit.law, N, D, loss, gap)
+    assert set(widths) == {"E", "A", "B", "alpha", "beta", "a"}
+    x, y, log_loss = np.log(N), np.log(D), np.log(loss)
+    law = fit.law
+    theta = np.array([np.log(law.A), np.log(law.B), np.log(law.E), law.alpha, law.beta])
+    _, _, H = chinchilla_fit._evaluate(theta[None, :], x, y, log_loss, 1.0, fit.delta, 2)
+    quantities = {
+        "E": lambda t: np.exp(t[2]), "A": lambda t: np.exp(t[0]), "B": lambda t: np.exp(t[1]),
+        "alpha": lambda t: t[3], "beta": lambda t: t[4], "a": lambda t: t[4] / (t[3] + t[4]),
+    }
+    for name, q in quantities.items():
+        g_q = np.array([(q(theta + h) - q(theta - h)) / 2e-6 for h in np.eye(5) * 1e-6])
+        direction = np.linalg.solve(H[0], g_q)
+        step = direction * np.sqrt(2 * gap / (g_q @ direction))
+        moved = chinchilla_fit._evaluate((theta + step)[None, :], x, y, log_loss, 1.0, fit.delta, 0)[0]
+        assert moved - fit.objective == pytest.approx(gap, rel=0.02), name
+        assert q(theta + step) - q(theta) == pytest.approx(widths[name], rel=0.02), name
+
+
+def test_settled_halfwidths_scale_with_the_square_root_of_the_gap():
+    N, D, loss, fit = _fitted_runs()
+    small = fitting.settled_halfwidths(fit.law, N, D, loss, 1e-10)
+    large = fitting.settled_halfwidths(fit.law, N, D, loss, 1e-8)
+    for name in small:
+        assert large[name] == pytest.approx(10 * small[name], rel=1e-9)
+
+
+def test_settled_halfwidths_refuse_a_law_that_is_not_the_optimum():
+    N, D, loss, fit = _fitted_runs()
+    off = laws.ChinchillaLaw(**{**fit.params, "alpha": fit.law.alpha * 1.1})
+    with pytest.raises(fitting.FitError, match="not at a minimum"):
+        fitting.settled_halfwidths(off, N, D, loss, 1e-9)
+    with pytest.raises(ValueError, match="objective_gap must be positive"):
+        fitting.settled_halfwidths(fit.law, N, D, loss, 0.0)
+    with pytest.raises(TypeError, match="law must be a ChinchillaLaw"):
+        fitting.settled_halfwidths(fit.params, N, D, loss, 1e-9)
+
+
+def test_lbfgsb_ftol_is_scipys_default():
+    import inspect
+
+    from scipy.optimize._lbfgsb_py import _minimize_lbfgsb
+    ftol = inspect.signature(_minimize_lbfgsb).parameters["ftol"].default
+    assert fitting.LBFGSB_FTOL == ftol

@@ -14,7 +14,7 @@ MEASURED = "measured"    # the course's own training runs (datasets/run_lab_stud
 
 
 def test_every_csv_is_in_the_manifest_and_every_entry_has_a_file():
-    on_disk = {p.name for p in datasets.DATA_DIR.glob("*.csv")}
+    on_disk = {p.name for p in datasets.DATA_DIR.glob("*.csv")} | {p.name for p in datasets.DATA_DIR.glob("*.txt")}
     listed = {r["path"] for r in datasets.manifest()["resources"]}
     assert on_disk == listed
 
@@ -114,3 +114,42 @@ def test_published_fit_constants_agree_with_their_tables():
     predicted = (points["compute_flop"] / fit["compute_scale_flop"]) ** -fit["exponent"] \
         + fit["irreducible_loss"]
     np.testing.assert_allclose(predicted, points["pile_test_loss"], rtol=0.04)
+
+
+def test_the_corpus_is_described_checked_and_not_a_table(data_copy):
+    entry = datasets.describe("python_docs_topics")
+    assert entry["format"] == "txt" and entry["licence"].startswith("Python Software Foundation")
+    assert "python_docs_topics" not in datasets.names()
+    text = datasets.read_bytes("python_docs_topics")
+    assert len(text) == entry["bytes"] and text.decode("utf-8").startswith('The "assert" statement')
+    with pytest.raises(datasets.DatasetError, match="not a table: use read_bytes"):
+        datasets.load("python_docs_topics")
+    (data_copy / "python_docs_topics.txt").write_bytes(text.replace(b"assert", b"insist", 1))
+    with pytest.raises(datasets.DatasetError, match="changed since the manifest"):
+        datasets.read_bytes("python_docs_topics")
+
+
+def test_missing_tables_get_a_clear_error(tmp_path, monkeypatch):
+    # e.g. the helpers copied somewhere without datasets/: say where we looked and what to do.
+    monkeypatch.setattr(datasets, "DATA_DIRS", (tmp_path / "tables", tmp_path / "datasets"))
+    monkeypatch.setattr(datasets, "MANIFEST", tmp_path / "datasets" / "datapackage.json")
+    with pytest.raises(datasets.DatasetError, match="tables are missing.*pip install"):
+        datasets.load("hoffmann2022_table1_models")
+
+
+def test_a_regular_install_ships_every_file_of_the_manifest():
+    # pyproject.toml maps datasets/ to the package helpers.tables; its package-data patterns must
+    # match every file the manifest lists (and the manifest and the data licence themselves),
+    # or `pip install .` would give a helpers package whose datasets.load fails.
+    import fnmatch
+    import tomllib
+    root = datasets.DATA_DIRS[-1].parent
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert config["package-dir"]["helpers.tables"] == "datasets"
+    assert "helpers.tables" in config["packages"]
+    patterns = config["package-data"]["helpers.tables"]
+    needed = [r["path"] for r in datasets.manifest()["resources"]]
+    needed += ["datapackage.json", "LICENSE.md", "lab_tinylm_runs_meta.json"]
+    for name in needed:
+        assert (datasets.DATA_DIR / name).is_file(), name
+        assert any(fnmatch.fnmatch(name, p) for p in patterns), f"{name} would be left out of the wheel"

@@ -79,8 +79,10 @@ def test_henighan_curves_follow_the_table(domain):
     row = datasets.load("henighan2020_table1").row("domain", domain)
     curves = widgets.henighan_curves(domain)
     N, C = curves.N[7], curves.C[11]
-    assert curves.loss_N[7] == pytest.approx(np.nan_to_num(row["loss_n_irreducible"]) + (N / row["loss_n_scale"]) ** -row["loss_n_exponent"])
-    assert curves.loss_C[11] == pytest.approx(np.nan_to_num(row["loss_c_irreducible"]) + (C / row["loss_c_scale_pf_days"]) ** -row["loss_c_exponent"])
+    assert curves.loss_N[7] == pytest.approx(
+        np.nan_to_num(row["loss_n_irreducible"]) + (N / row["loss_n_scale"]) ** -row["loss_n_exponent"])
+    assert curves.loss_C[11] == pytest.approx(
+        np.nan_to_num(row["loss_c_irreducible"]) + (C / row["loss_c_scale_pf_days"]) ** -row["loss_c_exponent"])
     assert np.all(np.diff(curves.loss_N) < 0) and np.all(curves.loss_N > curves.law_N.E)
 
 

@@ -85,7 +85,7 @@ def test_study_script_writes_a_micro_grid(tmp_path):
 
 def test_committed_study_loss_falls_with_size_and_data():
     runs = datasets.load("lab_tinylm_runs")
-    loss = {(w, d): l for w, d, l in zip(runs["width"], runs["tokens"], runs["held_out_loss"])}
+    loss = {(w, d): value for w, d, value in zip(runs["width"], runs["tokens"], runs["held_out_loss"])}
     widths, tokens = sorted({w for w, _ in loss}), sorted({d for _, d in loss})
     assert all(loss[(w, tokens[-1])] < loss[(w, tokens[0])] for w in widths)
     assert all(loss[(widths[-1], d)] < loss[(widths[0], d)] for d in tokens)
