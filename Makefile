@@ -30,7 +30,9 @@ LAB_ARGS ?=
 install: $(STAMP)
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.12, say")'
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; found = sys.version.split()[0]; \
+		sys.exit("Python 3.11, 3.12 or 3.13 is needed (found " + found + "); set PYTHON=python3.12, say") if v < (3, 11) else \
+		print("Note: Python " + found + " is newer than the tested 3.11-3.13; if make test fails, use one of those") if v > (3, 13) else None'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	mkdir -p $(dir $(LAB_SETTINGS))
