@@ -17,7 +17,9 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-# JupyterLab without reaching for the network (news, update checks, extension manager).
+# JupyterLab without reaching for the network (news, update checks, extension manager). The
+# settings file also makes saved notebooks keep their widgets' state, so an explorer reopened
+# without a kernel shows its last figure instead of "model not found".
 LAB_FLAGS := --LabApp.news_url=None \
 	--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 	--LabApp.extension_manager=readonly \
@@ -36,11 +38,13 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	mkdir -p $(dir $(LAB_SETTINGS))
-	printf '%s\n' '{"@jupyterlab/apputils-extension:notification": {"checkForUpdates": false, "fetchNews": "false"}}' > $(LAB_SETTINGS)
+	printf '%s\n' '{"@jupyterlab/apputils-extension:notification": {"checkForUpdates": false, "fetchNews": "false"}, "@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": true}}' > $(LAB_SETTINGS)
 	touch $@
 
+# Serves the repository root (README, datasets/, notebooks/) and opens notebook 01.
 lab: install
-	$(BIN)/jupyter lab $(FIRST_NOTEBOOK) $(LAB_FLAGS) $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/$(FIRST_NOTEBOOK) \
+		$(LAB_FLAGS) $(LAB_ARGS)
 
 test: install
 	$(BIN)/python -m pytest

@@ -16,7 +16,7 @@ from helpers.fitting import fit_log_log_line
 from helpers.laws import ChinchillaLaw
 
 __all__ = ["Frontier", "IsoFLOPProfileFit", "approach1_envelope", "approach2_isoflop", "isoflop_profile_fit",
-           "isoflop_vertex_error"]
+           "isoflop_vertex_error", "BudgetView", "budget_view"]
 
 
 @dataclass(frozen=True)
@@ -172,3 +172,59 @@ def isoflop_profile_fit(law, budget, offset_decades, width_decades, n_sizes=9):
 def isoflop_vertex_error(law, budget, offset_decades, width_decades, n_sizes=9):
     """log10(N_vertex / N_opt) of isoflop_profile_fit: 0 is unbiased, positive is too large.  Introduced in 06."""
     return isoflop_profile_fit(law, budget, offset_decades, width_decades, n_sizes).error_decades
+
+
+@dataclass(frozen=True)
+class BudgetView:
+    """A fitted law at one compute budget, beside the measured runs near that budget.
+
+    budget: FLOP. sizes: (points,) model sizes; profile: (points,) the law's loss at D = budget / (6 N);
+    usable: (points,) bool, D within max_tokens (e.g. one epoch of the corpus). N_opt, D_opt,
+    loss_opt: the law's compute-optimal split and its loss. near: (n,) bool, runs whose compute
+    lies within a factor near_factor of the budget. within_data: D_opt <= max_tokens.
+    inside_runs: the budget lies within the runs' compute range (else the law extrapolates).
+    """
+    budget: float
+    sizes: np.ndarray
+    profile: np.ndarray
+    usable: np.ndarray
+    N_opt: float
+    D_opt: float
+    loss_opt: float
+    near: np.ndarray
+    within_data: bool
+    inside_runs: bool
+
+    @property
+    def tokens_per_parameter(self):
+        """D_opt / N_opt at this budget."""
+        return self.D_opt / self.N_opt
+
+
+def budget_view(law, budget, N, D, *, max_tokens=np.inf, points=200, near_factor=1.3):
+    """The IsoFLOP profile and compute-optimal split of ``law`` at ``budget``, beside runs (N, D).  Introduced in 09.
+
+    law: ChinchillaLaw (e.g. fitted to the runs). budget: FLOP. N (params), D (tokens): the runs,
+    1-D positive arrays of one length. max_tokens: the most tokens a run may use (> 0, may be inf).
+    points: sizes on the profile (>= 10), spanning the runs' sizes widened by 3x each side.
+    near_factor: > 1. Returns BudgetView.
+    """
+    if not isinstance(law, ChinchillaLaw):
+        raise TypeError(f"law must be a ChinchillaLaw, got {type(law).__name__}")
+    budget = positive_scalar("budget", budget)
+    N = as_positive_array("N", N, ndim=1)
+    D = as_positive_array("D", D, ndim=1)
+    same_shape(N=N, D=D)
+    max_tokens = positive_scalar("max_tokens", max_tokens) if np.isfinite(max_tokens) else np.inf
+    points = positive_int("points", points, minimum=10)
+    near_factor = positive_scalar("near_factor", near_factor)
+    if near_factor <= 1:
+        raise ValueError(f"near_factor must exceed 1, got {near_factor}")
+    sizes = np.geomspace(N.min() / 3, N.max() * 3, points)
+    tokens = budget / (6 * sizes)
+    n_opt, d_opt = law.compute_optimal(budget)
+    C = 6 * N * D
+    return BudgetView(budget=budget, sizes=sizes, profile=law.loss(sizes, tokens), usable=tokens <= max_tokens,
+                      N_opt=float(n_opt), D_opt=float(d_opt), loss_opt=float(law.optimal_loss(budget)),
+                      near=np.abs(np.log(C / budget)) < np.log(near_factor), within_data=bool(d_opt <= max_tokens),
+                      inside_runs=bool(C.min() <= budget <= C.max()))

@@ -53,6 +53,16 @@ class TransformerShape:
         """Fraction of the training FLOPs per token spent attending over the context."""
         return 1.0 - self.six_n / self.training_flops_per_token
 
+    def summary_lines(self):
+        """What the parameter and FLOP counts come to, as lines of text.  Introduced in 04."""
+        return [
+            f"non-embedding parameters 12 n_layer d_model^2 = {self.non_embedding:,}",
+            f"embedding parameters vocab x d_model = {self.embedding:,} "
+            f"({self.embedding_share:.1%} of all {self.total:,})",
+            f"training FLOP per token: 6N = {self.six_n:.3g}; with attention over the context "
+            f"{self.training_flops_per_token:.3g}, of which the context term is {self.context_share:.1%}",
+        ]
+
 
 def transformer_shape(n_layer, d_model, *, n_ctx=1024, vocab_size=50257, d_ff=None, learned_positions=False):
     """Parameter and FLOP counts of a decoder-only Transformer.  Introduced in 04.

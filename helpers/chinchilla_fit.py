@@ -36,7 +36,7 @@ from helpers.laws import ChinchillaLaw
 __all__ = [
     "ChinchillaFit", "BootstrapResult", "chinchilla_objective", "fit_chinchilla",
     "fit_chinchilla_paper_grid", "bootstrap_chinchilla", "settled_halfwidths", "PAPER_GRID",
-    "LBFGSB_FTOL",
+    "LBFGSB_FTOL", "BootstrapView", "bootstrap_view",
 ]
 
 PARAMETER_NAMES = ("E", "A", "B", "alpha", "beta")
@@ -460,3 +460,39 @@ def bootstrap_chinchilla(N, D, loss, n_resamples, seed, *, delta=1e-3):
         "a": beta / (alpha + beta), "b": alpha / (alpha + beta),
     }
     return BootstrapResult(samples=samples, n_failed=int(n_resamples - theta.shape[0]), point=point)
+
+
+@dataclass(frozen=True)
+class BootstrapView:
+    """Bootstrap of a Chinchilla fit on a random subset of the runs.
+
+    n_runs, n_resamples: the choice. a_samples: frontier exponent a per resample.
+    widths: 80% interval width of alpha, beta and a (dict). intervals: those intervals (dict).
+    """
+    n_runs: int
+    n_resamples: int
+    a_samples: np.ndarray
+    widths: dict
+    intervals: dict
+
+
+def bootstrap_view(N, D, loss, n_runs, n_resamples, seed=0):
+    """80% bootstrap intervals from ``n_runs`` runs drawn (seeded) from (N, D, loss).  Introduced in 07.
+
+    N, D, loss: the full table (1-D arrays). n_runs: runs kept, 20 to len(N).
+    n_resamples: bootstrap resamples, >= 10. Returns BootstrapView.
+    """
+    N = np.asarray(N, dtype=float)
+    D, loss = np.asarray(D, dtype=float), np.asarray(loss, dtype=float)
+    same_shape(N=N, D=D, loss=loss)
+    n_runs = positive_int("n_runs", n_runs, minimum=20)
+    if n_runs > N.size:
+        raise ValueError(f"n_runs must be at most the {N.size} runs available, got {n_runs}")
+    n_resamples = positive_int("n_resamples", n_resamples, minimum=10)
+    seed = positive_int("seed", seed, minimum=0)
+    keep = np.sort(np.random.default_rng(seed).choice(N.size, n_runs, replace=False))
+    result = bootstrap_chinchilla(N[keep], D[keep], loss[keep], n_resamples, seed)
+    intervals = {name: result.interval(name, 0.8) for name in ("alpha", "beta", "a")}
+    return BootstrapView(n_runs=n_runs, n_resamples=n_resamples, a_samples=result.samples["a"],
+                         widths={name: high - low for name, (low, high) in intervals.items()},
+                         intervals=intervals)

@@ -3,11 +3,10 @@
 1 PF-day = 1e15 FLOP/s for one day = 8.64e19 FLOP (Kaplan et al. 2020, sec. 2.1).
 """
 from helpers._validate import as_positive_array, broadcastable
-from helpers.kaplan import FLOP_PER_PF_DAY  # 1e15 FLOP/s for a day
 
 __all__ = ["FLOP_PER_PF_DAY", "training_flops", "pf_days", "flops_from_pf_days", "tokens_per_parameter"]
 
-
+FLOP_PER_PF_DAY = 8.64e19  # 1e15 FLOP/s for a day
 
 def training_flops(N, D):
     """C = 6 N D: forward (2N) plus backward (4N) FLOP per token, times D tokens.  Introduced in 04.

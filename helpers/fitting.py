@@ -13,8 +13,10 @@ from helpers.chinchilla_fit import (  # noqa: F401  (public API of helpers.fitti
     LBFGSB_FTOL,
     PAPER_GRID,
     BootstrapResult,
+    BootstrapView,
     ChinchillaFit,
     bootstrap_chinchilla,
+    bootstrap_view,
     chinchilla_objective,
     fit_chinchilla,
     fit_chinchilla_paper_grid,
@@ -28,6 +30,7 @@ __all__ = [
     "profile_floor", "saturating_objective_grid",
     "ChinchillaFit", "BootstrapResult", "fit_chinchilla", "fit_chinchilla_paper_grid",
     "bootstrap_chinchilla", "chinchilla_objective", "settled_halfwidths", "PAPER_GRID", "LBFGSB_FTOL",
+    "BootstrapView", "bootstrap_view",
 ]
 
 

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq, minimize_scalar
 
-from helpers._validate import FitError, as_positive_array, broadcastable
+from helpers._validate import FitError, as_positive_array, broadcastable, finite_scalar, positive_int
+from helpers.compute import FLOP_PER_PF_DAY
 
-__all__ = ["KaplanLaws", "KaplanFrontier", "KAPLAN_2020", "FLOP_PER_PF_DAY"]
-
-FLOP_PER_PF_DAY = 8.64e19
+__all__ = ["KaplanLaws", "KaplanFrontier", "KAPLAN_2020", "KaplanJointView", "kaplan_joint_view"]
 
 
 @dataclass(frozen=True)
@@ -159,3 +158,49 @@ KAPLAN_2020 = KaplanLaws(
     joint_alpha_N=0.076, joint_alpha_D=0.103, joint_N_c=6.4e13, joint_D_c=1.8e13,
     p_N=0.73, N_e=1.3e9, p_D=0.27, D_e=2e10, overfit_coefficient=5e3, overfit_exponent=0.74,
 )
+
+
+@dataclass(frozen=True)
+class KaplanJointView:
+    """Kaplan et al. 2020's L(N, D) (eq. 1.5) around one point (N, D).
+
+    D_grid, loss_vs_D: the curve over data at this N; N_grid, loss_vs_N: over size at this D.
+    loss: L(N, D). loss_no_data_limit: L(N, infinite D). loss_no_size_limit: L(infinite N, D).
+    penalty: loss / loss_no_data_limit - 1. data_needed: eq. 4.4's 5e3 * N**0.74 (tokens).
+    """
+    N: float
+    D: float
+    D_grid: np.ndarray
+    loss_vs_D: np.ndarray
+    N_grid: np.ndarray
+    loss_vs_N: np.ndarray
+    loss: float
+    loss_no_data_limit: float
+    loss_no_size_limit: float
+    penalty: float
+    data_needed: float
+
+
+def kaplan_joint_view(log10_N, log10_D, points=200):
+    """Eq. 1.5 around N = 10**log10_N parameters, D = 10**log10_D tokens.  Introduced in 05.
+
+    log10_N in [3, 13], log10_D in [6, 14]. Returns KaplanJointView.
+    """
+    log10_N = finite_scalar("log10_N", log10_N)
+    log10_D = finite_scalar("log10_D", log10_D)
+    if not 3 <= log10_N <= 13:
+        raise ValueError(f"log10_N must lie in [3, 13], got {log10_N}")
+    if not 6 <= log10_D <= 14:
+        raise ValueError(f"log10_D must lie in [6, 14], got {log10_D}")
+    points = positive_int("points", points, minimum=2)
+    k = KAPLAN_2020
+    N, D = 10.0 ** log10_N, 10.0 ** log10_D
+    D_grid = np.geomspace(1e6, 1e14, points)
+    N_grid = np.geomspace(1e3, 1e13, points)
+    loss = float(k.loss(N, D))
+    penalty = float(k.overfitting_penalty(N, D))
+    return KaplanJointView(
+        N=N, D=D, D_grid=D_grid, loss_vs_D=k.loss(N, D_grid), N_grid=N_grid, loss_vs_N=k.loss(N_grid, D),
+        loss=loss, loss_no_data_limit=loss / (1 + penalty),
+        loss_no_size_limit=float((k.joint_D_c / D) ** k.joint_alpha_D),
+        penalty=penalty, data_needed=float(k.data_to_avoid_overfitting(N)))

@@ -6,11 +6,10 @@ losses in nats per token.
 from dataclasses import dataclass
 
 from helpers._validate import as_positive_array, broadcastable, positive_scalar
-from helpers.kaplan import KAPLAN_2020, KaplanLaws  # noqa: F401  (re-exported: laws holds every published law)
 
 __all__ = [
-    "PowerLaw", "SaturatingPowerLaw", "LearningCurve", "ChinchillaLaw", "KaplanLaws",
-    "HOFFMANN_ROUNDED", "HOFFMANN_UNROUNDED", "EPOCH_REFIT", "KAPLAN_2020",
+    "PowerLaw", "SaturatingPowerLaw", "LearningCurve", "ChinchillaLaw",
+    "HOFFMANN_ROUNDED", "HOFFMANN_UNROUNDED", "EPOCH_REFIT",
 ]
 
 

@@ -4,11 +4,14 @@ Per-token quantities: a model with per-token cross-entropy c (nats) on the answe
 the correct token probability p = exp(-c) on average; an answer of L tokens is exactly right
 with probability p**L if the tokens are independent (Schaeffer et al. 2023's argument).
 """
+from dataclasses import dataclass
+
 import numpy as np
 
-from helpers._validate import as_positive_array, broadcastable, finite_scalar, positive_scalar
+from helpers._validate import as_positive_array, broadcastable, finite_scalar, positive_int, positive_scalar
 
-__all__ = ["token_probability", "exact_match", "expected_token_errors", "sigmoid_in_log"]
+__all__ = ["token_probability", "exact_match", "expected_token_errors", "sigmoid_in_log",
+           "EMERGENCE_METRICS", "EmergenceView", "emergence_view"]
 
 
 def _probability(name, p):
@@ -67,3 +70,59 @@ def sigmoid_in_log(x, midpoint, width, floor=0.0, ceiling=1.0):
         raise ValueError(f"floor and ceiling must satisfy 0 <= floor < ceiling <= 1, got {floor}, {ceiling}")
     z = (np.log10(x) - np.log10(midpoint)) / width
     return floor + (ceiling - floor) / (1 + np.exp(-z))
+
+
+# Illustrative per-token cross-entropy on the answer tokens, c(N) = (N0 / N)**alpha (not a fit),
+# over N from 1e7 to 1e13: c falls from 0.7 to 0.011 nats, p = exp(-c) rises from 0.50 to 0.99.
+EMERGENCE_SCALE = 3e6
+EMERGENCE_EXPONENT = 0.3
+EMERGENCE_N_RANGE = (1e7, 1e13)
+EMERGENCE_METRICS = ("exact match", "per-token accuracy", "expected wrong tokens")
+
+
+@dataclass(frozen=True)
+class EmergenceView:
+    """One metric of a toy model whose per-token loss falls smoothly with size N.
+
+    N: parameters (points,). cross_entropy: per-token loss on the answer (nats). p: per-token
+    probability of the right token. values: the chosen metric. metric, length: the choice.
+    flat_decades: decades of N, from the smallest model, before the metric has moved 10% of its
+    change over the plotted range; a metric that sits still that long and then rises looks
+    like a sudden, "emergent" ability, though the loss improved all along.
+    """
+    N: np.ndarray
+    cross_entropy: np.ndarray
+    p: np.ndarray
+    values: np.ndarray
+    metric: str
+    length: int
+    flat_decades: float
+
+
+def emergence_view(length, metric="exact match", points=400):
+    """Schaeffer et al. 2023's argument on a toy model.  Introduced in 03.
+
+    length: answer length in tokens (1 to 100). metric: one of EMERGENCE_METRICS.
+    The per-token loss is c(N) = (3e6 / N)**0.3 nats (illustrative), p = exp(-c), for N from
+    1e7 to 1e13.
+    Returns EmergenceView.
+    """
+    length = positive_int("length", length, minimum=1)
+    if length > 100:
+        raise ValueError(f"length must be at most 100 tokens, got {length}")
+    if metric not in EMERGENCE_METRICS:
+        raise ValueError(f"metric must be one of {EMERGENCE_METRICS}, got {metric!r}")
+    points = positive_int("points", points, minimum=10)
+    N = np.geomspace(*EMERGENCE_N_RANGE, points)
+    cross_entropy = (EMERGENCE_SCALE / N) ** EMERGENCE_EXPONENT
+    p = token_probability(cross_entropy)
+    if metric == "exact match":
+        values = exact_match(p, length)
+    elif metric == "per-token accuracy":
+        values = p
+    else:
+        values = expected_token_errors(p, length)
+    change = (values - values[0]) / (values[-1] - values[0])
+    flat = float(np.log10(N[np.argmax(change >= 0.1)] / N[0]))
+    return EmergenceView(N=N, cross_entropy=cross_entropy, p=p, values=values, metric=metric,
+                         length=length, flat_decades=flat)

@@ -13,13 +13,16 @@ At very small sizes the fixed-shape model is schematic (fractions of a layer).
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize_scalar
 
 from helpers._validate import FitError, as_positive_array, positive_int, positive_scalar
 from helpers.fitting import LogLogLine, fit_log_log_line
-from helpers.laws import ChinchillaLaw
+from helpers.laws import EPOCH_REFIT, HOFFMANN_UNROUNDED, ChinchillaLaw
 
-__all__ = ["embedding_params", "nonembedding_frontier", "FrontierComparison", "compare_frontiers"]
+__all__ = ["embedding_params", "nonembedding_frontier", "FrontierComparison", "compare_frontiers",
+           "PUBLISHED_LAWS"]
+
+# The Chinchilla-form laws notebook 08 reads in Kaplan's variables.
+PUBLISHED_LAWS = {"Hoffmann et al. 2022 (unrounded)": HOFFMANN_UNROUNDED, "Epoch AI refit": EPOCH_REFIT}
 
 DEFAULT_ASPECT_RATIO = 64.0   # d_model / n_layer: an assumption, varied in notebook 08
 KAPLAN_VOCAB = 50257          # Kaplan et al. 2020's tokenizer
@@ -50,19 +53,32 @@ def nonembedding_frontier(law, C_nonembedding, **shape):
     budgets = as_positive_array("C_nonembedding", C_nonembedding, ndim=1)
     embedding_params(1.0, **shape)  # validates the shape arguments once
 
-    def loss(log_n, c):
-        n = np.exp(log_n)
-        return float(law.loss(n + embedding_params(n, **shape), c / (6 * n)))
+    # Search models trained on 1e-3 to 1e9 tokens per parameter (D / N_E = c / (6 N_E**2)), all
+    # budgets at once: a golden-section search in log N_E, narrowed to 1e-10 (the loss along an
+    # IsoFLOP line has a single minimum).
+    low, high = np.log(np.sqrt(budgets / 6e9)), np.log(np.sqrt(budgets / 6e-3))
+    lower, upper = low.copy(), high.copy()
 
-    result = []
-    for c in budgets:
-        # Search models trained on 1e-3 to 1e9 tokens per parameter (D / N_E = c / (6 N_E**2)).
-        low, high = np.log(np.sqrt(c / 6e9)), np.log(np.sqrt(c / 6e-3))
-        best = minimize_scalar(loss, bounds=(low, high), args=(c,), method="bounded", options={"xatol": 1e-10})
-        if not best.success or min(best.x - low, high - best.x) < 1e-6:
-            raise FitError(f"nonembedding_frontier: no interior optimum at C_nonembedding = {c:.3g} FLOP")
-        result.append(np.exp(best.x))
-    return np.array(result)
+    def loss(log_n):
+        n = np.exp(log_n)
+        return law.loss(n + embedding_params(n, **shape), budgets / (6 * n))
+
+    ratio = (np.sqrt(5.0) - 1) / 2
+    left, right = upper - ratio * (upper - lower), lower + ratio * (upper - lower)
+    f_left, f_right = loss(left), loss(right)
+    while np.max(upper - lower) > 1e-10:
+        move_up = f_left > f_right  # the minimum lies right of `left`
+        lower = np.where(move_up, left, lower)
+        upper = np.where(move_up, upper, right)
+        left, right = np.where(move_up, right, upper - ratio * (upper - lower)), \
+            np.where(move_up, lower + ratio * (upper - lower), left)
+        f_left, f_right = np.where(move_up, f_right, loss(left)), np.where(move_up, loss(right), f_left)
+    best = (lower + upper) / 2
+    at_edge = np.minimum(best - low, high - best) < 1e-6
+    if np.any(at_edge):
+        c = budgets[np.argmax(at_edge)]
+        raise FitError(f"nonembedding_frontier: no interior optimum at C_nonembedding = {c:.3g} FLOP")
+    return np.exp(best)
 
 
 @dataclass(frozen=True)

@@ -121,19 +121,9 @@ def test_approach1_needs_coverage():
                                       curves["loss"], [1e19, 1e20, 1e26])
 
 
-def test_isoflop_profile_fit_and_its_explorer():
-    import matplotlib.pyplot as plt
-
-    from helpers import widgets
+def test_isoflop_profile_fit():
     fit = approaches.isoflop_profile_fit(laws.EPOCH_REFIT, 1e21, 0.5, 1.0, n_sizes=7)
     n_true, _ = laws.EPOCH_REFIT.compute_optimal(1e21)
     np.testing.assert_allclose(np.log10(fit.sizes / n_true), np.linspace(0.0, 1.0, 7), atol=1e-12)
     np.testing.assert_allclose(fit.parabola(fit.sizes), fit.losses, atol=0.01)  # a parabola fits closely
     assert fit.error_decades == approaches.isoflop_vertex_error(laws.EPOCH_REFIT, 1e21, 0.5, 1.0, 7)
-    box = widgets.isoflop_bias_explorer()
-    box.controls["offset_decades"].value = 0.8
-    ax = box.figure.axes[0]
-    expected = approaches.isoflop_profile_fit(laws.EPOCH_REFIT, 1e21, 0.8, 1.0, 9)
-    assert f"{10 ** expected.error_decades - 1:+.1%}" in ax.get_title()
-    np.testing.assert_allclose(ax.get_lines()[2].get_xdata(), expected.sizes)
-    plt.close(box.figure)

@@ -1,7 +1,7 @@
 """Notebook 04's helpers: counting a Transformer's parameters and FLOPs."""
 import pytest
 
-from helpers import architecture, datasets, widgets
+from helpers import architecture, datasets
 
 
 def test_eq_2_1_and_embeddings():
@@ -36,10 +36,6 @@ def test_embedding_share_falls_with_size():
     assert shares[0] > 0.9 and shares[-1] < 0.02 and shares == sorted(shares, reverse=True)
 
 
-def test_architecture_summary_and_explorer():
-    lines = widgets.architecture_summary(12, 768, 1024, 50257)
+def test_summary_lines():
+    lines = architecture.transformer_shape(12, 768, n_ctx=1024, vocab_size=50257).summary_lines()
     assert "84,934,656" in lines[0] and "31.2% of all" in lines[1] and "10.0%" in lines[2]
-    box = widgets.architecture_explorer()
-    box.controls["n_layer"].value = 80
-    box.controls["d_model"].value = 8192
-    assert "64,424,509,440" in box.text.value

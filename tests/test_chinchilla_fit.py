@@ -147,25 +147,18 @@ def test_bootstrap_intervals_narrow_with_more_runs():
     assert widths[1] < 0.75 * widths[0]
 
 
-def test_bootstrap_view_and_explorer():
-    import matplotlib.pyplot as plt
-
-    from helpers import datasets, widgets
+def test_bootstrap_view():
+    from helpers import datasets
     runs = datasets.load("simulated_chinchilla_runs")
     N, D, loss = runs["params"], runs["tokens"], runs["loss"]
-    small = widgets.bootstrap_view(N, D, loss, 30, 200)
-    full = widgets.bootstrap_view(N, D, loss, 240, 200)
+    small = fitting.bootstrap_view(N, D, loss, 30, 200)
+    full = fitting.bootstrap_view(N, D, loss, 240, 200)
     assert small.widths["a"] > 1.5 * full.widths["a"]
     low, high = full.intervals["a"]
     assert low < laws.EPOCH_REFIT.frontier_exponents[0] < high
     assert full.a_samples.shape == (200,)
-    again = widgets.bootstrap_view(N, D, loss, 30, 200)
+    again = fitting.bootstrap_view(N, D, loss, 30, 200)
     np.testing.assert_array_equal(small.a_samples, again.a_samples)
-    box = widgets.bootstrap_explorer(N, D, loss)
-    box.controls["n_runs"].value = 60
-    expected = widgets.bootstrap_view(N, D, loss, 60, 400)
-    assert f"{expected.widths['a']:.3f} wide" in box.figure.axes[0].get_title()
-    plt.close(box.figure)
 
 
 def _fitted_runs():

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from helpers import compute, datasets, laws
+from helpers import compute, datasets, kaplan, laws
 
 
 def test_power_law_values():
@@ -96,7 +96,7 @@ def test_named_laws_match_the_dataset(name, law):
 def test_kaplan_constants_match_the_dataset():
     table = datasets.load("kaplan2020_constants")
     value = dict(zip(table["name"], table["value"]))
-    k = laws.KAPLAN_2020
+    k = kaplan.KAPLAN_2020
     dataset_name = {"joint_alpha_N": "LND_fit_alpha_N", "joint_alpha_D": "LND_fit_alpha_D",
                     "joint_N_c": "LND_fit_N_c", "joint_D_c": "LND_fit_D_c",
                     "overfit_coefficient": "D_overfit_coefficient", "overfit_exponent": "D_overfit_exponent"}
@@ -105,7 +105,7 @@ def test_kaplan_constants_match_the_dataset():
 
 
 def test_kaplan_laws():
-    k = laws.KAPLAN_2020
+    k = kaplan.KAPLAN_2020
     assert k.loss_vs_params(8.8e13) == pytest.approx(1.0)
     assert k.loss_vs_data(5.4e13) == pytest.approx(1.0)
     assert k.loss_vs_compute(3.1e8) == pytest.approx(1.0)
@@ -119,7 +119,7 @@ def test_kaplan_laws():
 
 
 def test_kaplan_fitted_frontier_ten_times_the_compute():
-    k = laws.KAPLAN_2020
+    k = kaplan.KAPLAN_2020
     model = k.optimal_params(10.0) / k.optimal_params(1.0)
     data = k.optimal_data(10.0) / k.optimal_data(1.0)
     # The paper's summary: "10x compute -> 5.5x model, 1.8x tokens" (Table 6 rounds to 5.4x, 1.9x).
@@ -129,7 +129,7 @@ def test_kaplan_fitted_frontier_ten_times_the_compute():
 
 
 def test_kaplan_derived_frontier_matches_the_fitted_exponents():
-    k = laws.KAPLAN_2020
+    k = kaplan.KAPLAN_2020
     frontier = k.derived_frontier(np.geomspace(1e-6, 1e2, 9))
     slopes = frontier.exponents()
     # Analytic: alpha_C_min = 1 / (1/alpha_S + 1/alpha_B + 1/alpha_N), N_opt ∝ C^(alpha_C_min/alpha_N).
@@ -157,3 +157,18 @@ def test_compute_units():
     assert compute.pf_days(8.64e19) == pytest.approx(1.0)
     assert compute.flops_from_pf_days(compute.pf_days(3e23)) == pytest.approx(3e23)
     assert compute.tokens_per_parameter(70e9, 1.4e12) == pytest.approx(20.0)
+
+
+def test_kaplan_joint_view_matches_eq_1_5():
+    view = kaplan.kaplan_joint_view(9.0, 10.0)
+    k = kaplan.KAPLAN_2020
+    assert view.loss == pytest.approx(float(k.loss(1e9, 1e10)))
+    assert view.penalty == pytest.approx(view.loss / float((6.4e13 / 1e9) ** 0.076) - 1)
+    assert view.data_needed == pytest.approx(5e3 * 1e9 ** 0.74)
+    np.testing.assert_allclose(view.loss_vs_D, k.loss(1e9, view.D_grid))
+    assert np.all(view.loss_vs_D > view.loss_no_data_limit)
+    assert np.all(view.loss_vs_N > view.loss_no_size_limit)
+    # More data never hurts, and at eq. 4.4's data requirement the penalty is a few percent.
+    assert np.all(np.diff(view.loss_vs_D) < 0)
+    at_needed = kaplan.kaplan_joint_view(9.0, np.log10(view.data_needed))
+    assert 0.01 < at_needed.penalty < 0.1

@@ -1,9 +1,8 @@
 """Notebook 03's helpers: bounded metrics and the emergence toy model."""
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from helpers import metrics, widgets
+from helpers import metrics
 
 
 def test_exact_match_and_token_errors():
@@ -26,28 +25,17 @@ def test_sigmoid_in_log_is_bounded_and_centred():
 
 
 def test_exact_match_stays_flat_longer_for_longer_answers():
-    flat = [widgets.emergence_view(length, "exact match").flat_decades for length in (1, 5, 10, 40)]
+    flat = [metrics.emergence_view(length, "exact match").flat_decades for length in (1, 5, 10, 40)]
     assert all(a < b for a, b in zip(flat, flat[1:]))
     assert flat[-1] > 3 > flat[0] * 10
     # The per-token metrics do not depend on the answer length in when they start to move.
     for metric in ("per-token accuracy", "expected wrong tokens"):
-        assert widgets.emergence_view(40, metric).flat_decades == pytest.approx(flat[0])
+        assert metrics.emergence_view(40, metric).flat_decades == pytest.approx(flat[0])
 
 
 def test_emergence_view_values():
-    view = widgets.emergence_view(10, "exact match")
-    np.testing.assert_allclose(view.cross_entropy, (widgets.EMERGENCE_SCALE / view.N) ** widgets.EMERGENCE_EXPONENT)
+    view = metrics.emergence_view(10, "exact match")
+    np.testing.assert_allclose(view.cross_entropy, (metrics.EMERGENCE_SCALE / view.N) ** metrics.EMERGENCE_EXPONENT)
     np.testing.assert_allclose(view.values, np.exp(-view.cross_entropy) ** 10)
-    errors = widgets.emergence_view(10, "expected wrong tokens")
+    errors = metrics.emergence_view(10, "expected wrong tokens")
     np.testing.assert_allclose(errors.values, 10 * (1 - view.p))
-
-
-def test_emergence_explorer_redraws():
-    box = widgets.emergence_explorer()
-    box.controls["length"].value = 40
-    ax_loss, ax_metric = box.figure.axes
-    np.testing.assert_allclose(ax_metric.get_lines()[0].get_ydata(), widgets.emergence_view(40).values)
-    assert "flat for the first 3.4 decades" in ax_metric.get_title()
-    box.controls["metric"].value = "expected wrong tokens"
-    assert ax_metric.get_ylabel() == "expected wrong tokens"
-    plt.close(box.figure)

@@ -1,9 +1,8 @@
 """Notebook 08: a Chinchilla-form law seen in Kaplan's variables (after Pearce & Song 2024)."""
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from helpers import laws, reconcile, widgets
+from helpers import laws, reconcile
 
 KAPLAN_RANGE = (768, 1.5e9)
 
@@ -36,20 +35,3 @@ def test_without_embeddings_the_frontier_is_the_laws():
     budgets = np.geomspace(1e15, 1e25, 6)
     tiny = reconcile.nonembedding_frontier(law, budgets, vocab_size=1, n_ctx=1, aspect_ratio=1e-6)
     np.testing.assert_allclose(tiny, law.compute_optimal(budgets)[0], rtol=1e-3)
-
-
-def test_reconcile_explorer_redraws():
-    box = widgets.reconcile_explorer()
-    box.controls["log10_range"].value = (11.0, 14.0)
-    expected = reconcile.compare_frontiers(laws.HOFFMANN_UNROUNDED, 1e11, 1e14)
-    assert f"slope over the range {expected.range_exponent:.3f}" in box.figure.axes[0].get_title()
-    plt.close(box.figure)
-
-
-@pytest.mark.parametrize("law", [laws.HOFFMANN_UNROUNDED, laws.EPOCH_REFIT])
-def test_small_model_plateau_is_beta_over_alpha_third_plus_beta(law):
-    # Where embeddings dominate, N_T ∝ N_E**(1/3), so the frontier slope tends to beta / (alpha/3 + beta).
-    budgets = np.geomspace(1e11, 1e12, 5)
-    n_opt = reconcile.nonembedding_frontier(law, budgets)
-    slope = np.polyfit(np.log(budgets), np.log(n_opt), 1)[0]
-    assert slope == pytest.approx(law.beta / (law.alpha / 3 + law.beta), abs=0.01)

@@ -1,10 +1,9 @@
 """Notebook 02's helpers: local exponents, the three-regime curve, fits with a fixed floor,
 the (E, alpha) objective picture, Henighan et al.'s laws, and the Cerebras-GPT comparison."""
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from helpers import datasets, fitting, laws, synthetic, widgets
+from helpers import datasets, fitting, henighan, laws, synthetic
 
 
 def test_local_exponent_matches_a_numerical_log_log_slope():
@@ -74,10 +73,10 @@ def test_naive_log_log_line_underestimates_the_exponent_of_saturating_data():
     assert naive.alpha < 0.5 * truth.alpha
 
 
-@pytest.mark.parametrize("domain", widgets.henighan_domains())
+@pytest.mark.parametrize("domain", henighan.henighan_domains())
 def test_henighan_curves_follow_the_table(domain):
     row = datasets.load("henighan2020_table1").row("domain", domain)
-    curves = widgets.henighan_curves(domain)
+    curves = henighan.henighan_curves(domain)
     N, C = curves.N[7], curves.C[11]
     assert curves.loss_N[7] == pytest.approx(
         np.nan_to_num(row["loss_n_irreducible"]) + (N / row["loss_n_scale"]) ** -row["loss_n_exponent"])
@@ -86,22 +85,9 @@ def test_henighan_curves_follow_the_table(domain):
     assert np.all(np.diff(curves.loss_N) < 0) and np.all(curves.loss_N > curves.law_N.E)
 
 
-def test_henighan_explorer_redraws_on_a_new_modality():
-    box = widgets.henighan_explorer()
-    ax_n, ax_c = box.figure.axes
-    box.controls["domain"].value = "Video VQ 16x16x16"
-    line = ax_n.get_lines()[0]
-    np.testing.assert_allclose(line.get_ydata(), widgets.henighan_curves("Video VQ 16x16x16").loss_N)
-    assert "alpha_N = 0.24" in ax_n.get_title() and "L_inf = 1.01" in ax_n.get_title()
-    box.controls["domain"].value = "Language"
-    floor = ax_c.get_lines()[1]
-    assert not floor.get_visible()  # Language's fit has no irreducible term
-    plt.close(box.figure)
-
-
 def test_henighan_bad_domain():
     with pytest.raises(ValueError, match="domain must be one of"):
-        widgets.henighan_curves("Audio")
+        henighan.henighan_curves("Audio")
 
 
 def test_cerebras_gpt_saturating_fit_compared_with_the_published_fit():

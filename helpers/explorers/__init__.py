@@ -1,0 +1,29 @@
+"""The notebooks' interactive explorers, one module per notebook, all on one wiring (``Explorer``).
+
+Each explorer's science is a pure function in its topic module, tested without ipywidgets:
+
+| notebook | explorer | pure function |
+|---|---|---|
+| 01 | ``power_law_explorer()`` | ``synthetic.power_law_fit_demo`` |
+| 02 | ``henighan_explorer()`` | ``henighan.henighan_curves`` |
+| 03 | ``emergence_explorer()`` | ``metrics.emergence_view`` |
+| 04 | ``architecture_explorer()`` | ``architecture.TransformerShape.summary_lines`` |
+| 05 | ``kaplan_explorer()`` | ``kaplan.kaplan_joint_view`` |
+| 06 | ``isoflop_bias_explorer()`` | ``approaches.isoflop_profile_fit`` |
+| 07 | ``bootstrap_explorer(N, D, loss)`` | ``fitting.bootstrap_view`` |
+| 08 | ``reconcile_explorer()`` | ``reconcile.compare_frontiers`` |
+| 09 | ``lab_explorer(law, N, D, loss, max_tokens)`` | ``approaches.budget_view`` |
+"""
+from helpers.explorers._wiring import Explorer
+from helpers.explorers.architecture import architecture_explorer
+from helpers.explorers.bootstrap import bootstrap_explorer
+from helpers.explorers.emergence import emergence_explorer
+from helpers.explorers.isoflop import isoflop_bias_explorer
+from helpers.explorers.kaplan import kaplan_explorer
+from helpers.explorers.lab import lab_explorer
+from helpers.explorers.power_laws import power_law_explorer
+from helpers.explorers.reconcile import reconcile_explorer
+from helpers.explorers.saturating import henighan_explorer
+
+__all__ = ["Explorer", "power_law_explorer", "henighan_explorer", "emergence_explorer", "architecture_explorer",
+           "kaplan_explorer", "isoflop_bias_explorer", "bootstrap_explorer", "reconcile_explorer", "lab_explorer"]

@@ -1,0 +1,270 @@
+"""The explorers (helpers.explorers): every reachable setting draws or says why in plain words.
+
+Each explorer's science is tested in its topic module's tests; here: the wiring (redraws, the
+message line, the static fallback of a stored output) and sweeps of every explorer's controls,
+the whole grid where it is small and a seeded sample of 2,000 settings where it is huge.
+"""
+import base64
+import itertools
+
+import ipywidgets as ipw
+import numpy as np
+import pytest
+
+from helpers import approaches, datasets, explorers, fitting, henighan, kaplan, laws, metrics, reconcile, synthetic
+from helpers.explorers import _wiring
+from helpers.explorers.reconcile import DEFAULT_RANGE
+
+SAMPLE = 2000        # settings drawn from a grid larger than this
+RENDER_EVERY = 97    # of the swept settings, render this fraction fully to PNG as well
+
+
+def _lab_arguments():
+    runs = datasets.load("lab_tinylm_runs")
+    N, D, loss = runs["params"], runs["tokens"], runs["held_out_loss"]
+    return fitting.fit_chinchilla(N, D, loss).law, N, D, loss, 419_646
+
+
+def _simulated_runs():
+    runs = datasets.load("simulated_chinchilla_runs")
+    return runs["params"], runs["tokens"], runs["loss"]
+
+
+BUILDERS = {
+    "01": lambda: explorers.power_law_explorer(),
+    "02": lambda: explorers.henighan_explorer(),
+    "03": lambda: explorers.emergence_explorer(),
+    "04": lambda: explorers.architecture_explorer(),
+    "05": lambda: explorers.kaplan_explorer(),
+    "06": lambda: explorers.isoflop_bias_explorer(),
+    "07": lambda: explorers.bootstrap_explorer(*_simulated_runs()),
+    "08": lambda: explorers.reconcile_explorer(),
+    "09": lambda: explorers.lab_explorer(*_lab_arguments()),
+}
+
+# Settings an explorer deliberately refuses, with the words it must use.
+EXPECTED_MESSAGES = {"08": ("widen it to more than one decade", "move it toward the middle of the slider")}
+
+
+@pytest.fixture(scope="module", params=sorted(BUILDERS))
+def built(request):
+    return request.param, BUILDERS[request.param]()
+
+
+def _choices(control):
+    """Every value a learner can reach with this control."""
+    if isinstance(control, (ipw.Dropdown, ipw.SelectionSlider)):
+        return [option[1] if isinstance(option, tuple) else option for option in control.options]
+    if isinstance(control, ipw.FloatLogSlider):
+        exponents = np.arange(control.min, control.max + control.step / 2, control.step)
+        return [float(control.base ** e) for e in exponents]
+    if isinstance(control, (ipw.FloatRangeSlider, ipw.IntRangeSlider)):
+        ends = np.round(np.arange(control.min, control.max + control.step / 2, control.step), 10)
+        return [(float(low), float(high)) for low, high in itertools.combinations_with_replacement(ends, 2)]
+    if isinstance(control, ipw.IntSlider):
+        return list(range(control.min, control.max + 1, control.step))
+    if isinstance(control, ipw.FloatSlider):
+        return [float(v) for v in np.round(np.arange(control.min, control.max + control.step / 2, control.step), 10)]
+    raise TypeError(f"no sweep for {type(control).__name__}")
+
+
+def _settings(explorer, seed=0):
+    names = list(explorer.controls)
+    choices = [_choices(explorer.controls[name]) for name in names]
+    size = int(np.prod([len(c) for c in choices]))
+    if size <= SAMPLE:
+        return [dict(zip(names, combo)) for combo in itertools.product(*choices)], size
+    rng = np.random.default_rng(seed)
+    return [{name: c[rng.integers(len(c))] for name, c in zip(names, choices)} for _ in range(SAMPLE)], size
+
+
+def test_every_reachable_setting_draws_or_explains(built):
+    number, explorer = built
+    settings, size = _settings(explorer)
+    expected = EXPECTED_MESSAGES.get(number)
+    refused = 0
+    for i, values in enumerate(settings):
+        explorer.apply(render=(i % RENDER_EVERY == 0), **values)
+        if explorer.error is not None:
+            assert expected and any(words in explorer.error for words in expected), (values, explorer.error)
+            assert any(words in explorer.message.value for words in expected)
+            refused += 1
+        else:
+            assert explorer.message.value == ""
+    assert explorer.draws >= len(settings)
+    if expected is None:
+        assert refused == 0
+    assert len(settings) == min(size, SAMPLE)
+
+
+def test_an_error_never_outlives_its_setting():
+    explorer = explorers.reconcile_explorer()
+    explorer.controls["log10_range"].value = (5.0, 5.5)
+    assert "more than one decade" in explorer.error and "cannot be drawn" in explorer.message.value
+    explorer.controls["log10_range"].value = (5.0, 9.0)
+    assert explorer.error is None and explorer.message.value == ""
+
+
+def test_controls_redraw_on_release_and_defaults_sit_on_their_grids(built):
+    _, explorer = built
+    for name, control in explorer.controls.items():
+        if hasattr(control, "continuous_update"):
+            assert control.continuous_update is False, name
+        value = control.value
+        assert value in _choices(control) or (isinstance(value, float) and np.isclose(
+            value, min(_choices(control), key=lambda c: abs(c - value)))), (name, value)
+    assert explorer.error is None
+
+
+def test_a_stored_output_carries_a_static_copy(built):
+    _, explorer = built
+    data = explorer._repr_mimebundle_()
+    bundle = data[0] if isinstance(data, tuple) else data
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert "run this cell to use the controls" in bundle["text/plain"]
+    if explorer.figure is None:
+        assert explorer.view.value in bundle["text/html"]
+    else:
+        assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
+
+
+def test_fast_redraws_match_full_ones():
+    # After a change that keeps the axes, only the moving artists are redrawn over the saved
+    # background: the PNG must equal a full redraw of the same setting.
+    fast = explorers.kaplan_explorer()
+    fast.controls["log10_N"].value = 7.5
+    assert fast._background_key is not None
+    full = explorers.kaplan_explorer()
+    full._background_key = None  # forget the background: the next redraw draws everything
+    full.controls["log10_N"].value = 7.5
+    assert fast.view.value == full.view.value
+    fast.controls["log10_N"].value = 10.5
+    assert fast.view.value != full.view.value
+
+
+def test_apply_names_unknown_controls():
+    explorer = explorers.emergence_explorer()
+    with pytest.raises(ValueError, match="values must name controls of this explorer"):
+        explorer.apply(size=3)
+
+
+def test_signed_percent_never_prints_minus_zero():
+    assert _wiring.signed_percent(-0.001) == "0%"
+    assert _wiring.signed_percent(0.124) == "+12%"
+    assert _wiring.signed_percent(-0.0004, decimals=1) == "0.0%"
+    assert _wiring.signed_percent(-0.0126, decimals=1) == "-1.3%"
+
+
+# What each explorer draws, against its pure function.
+
+def test_power_law_explorer_draws_the_demo():
+    explorer = explorers.power_law_explorer()
+    ax = explorer.figure.axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    explorer.apply(alpha=0.8, seed=5)
+    expected = synthetic.power_law_fit_demo(0.8, 0.1, 2.0, 5)
+    np.testing.assert_allclose(lines["truth"].get_ydata(), expected.truth)
+    np.testing.assert_allclose(lines["data"].get_ydata(), expected.y)
+    assert "α=" in ax.get_title()
+    explorer.apply(alpha=0.3, noise=0.4, fit_decades=0.5, seed=8)  # no decaying fit exists here
+    assert explorer.error is None and "the data do not fall" in ax.get_title()
+    assert len(lines["fit in log space"].get_xdata()) == 0
+
+
+def test_henighan_explorer_lists_a_floor_only_where_there_is_one():
+    explorer = explorers.henighan_explorer()
+    ax_n, ax_c = explorer.figure.axes
+    explorer.controls["domain"].value = "Video VQ 16x16x16"
+    np.testing.assert_allclose(ax_n.get_lines()[0].get_ydata(), henighan.henighan_curves("Video VQ 16x16x16").loss_N)
+    assert "alpha_N = 0.24" in ax_n.get_title() and "L_inf = 1.01" in ax_n.get_title()
+    assert "irreducible loss" in [t.get_text() for t in ax_n.get_legend().get_texts()]
+    explorer.controls["domain"].value = "Language"
+    assert not ax_c.get_lines()[1].get_visible()  # Language's fit has no irreducible term
+    assert [t.get_text() for t in ax_c.get_legend().get_texts()] == ["L(C)"]
+
+
+def test_emergence_explorer_draws_the_view():
+    explorer = explorers.emergence_explorer()
+    ax_loss, ax_metric = explorer.figure.axes
+    explorer.controls["length"].value = 40
+    np.testing.assert_allclose(ax_metric.get_lines()[0].get_ydata(), metrics.emergence_view(40).values)
+    assert "flat for the first 3.4 decades" in ax_metric.get_title()
+    explorer.controls["metric"].value = "expected wrong tokens"
+    assert ax_metric.get_ylabel() == "expected wrong tokens"
+
+
+def test_architecture_explorer_reaches_every_vocabulary_and_back():
+    explorer = explorers.architecture_explorer()
+    explorer.apply(n_layer=80, d_model=8192)
+    assert "64,424,509,440" in explorer.view.value
+    explorer.controls["vocab_size"].value = 32000
+    explorer.controls["vocab_size"].value = 50257
+    assert "411,776" not in explorer.view.value and "50257" not in explorer.view.value
+    assert f"{50257 * 8192:,}" in explorer.view.value
+
+
+def test_kaplan_explorer_keeps_every_legend_entry_in_view():
+    explorer = explorers.kaplan_explorer()
+    explorer.controls["log10_D"].value = 8.0
+    expected = kaplan.kaplan_joint_view(9.0, 8.0)
+    ax_d, ax_n = explorer.figure.axes
+    np.testing.assert_allclose(ax_n.get_lines()[0].get_ydata(), expected.loss_vs_N)
+    assert f"{expected.penalty:.1%}" in explorer.figure.texts[0].get_text()
+    for log10_N, log10_D in itertools.product((5.0, 12.0), (7.0, 13.0)):
+        explorer.apply(log10_N=log10_N, log10_D=log10_D)
+        view = kaplan.kaplan_joint_view(log10_N, log10_D)
+        for ax, limit in ((ax_d, view.loss_no_data_limit), (ax_n, view.loss_no_size_limit)):
+            low, high = ax.get_ylim()
+            assert low < limit < high
+
+
+def test_isoflop_explorer_axes_span_the_curves_not_the_markers():
+    explorer = explorers.isoflop_bias_explorer()
+    ax = explorer.figure.axes[0]
+    explorer.controls["offset_decades"].value = 0.8
+    expected = approaches.isoflop_profile_fit(laws.EPOCH_REFIT, 1e21, 0.8, 1.0, 9)
+    assert f"{10 ** expected.error_decades - 1:+.1%}" in ax.get_title()
+    np.testing.assert_allclose(ax.get_lines()[2].get_xdata(), expected.sizes)
+    n_true, _ = laws.EPOCH_REFIT.compute_optimal(1e21)
+    low, high = ax.get_xlim()
+    assert 1e-3 < low / n_true < 1e-2 and 1e2 < high / n_true < 1e3
+
+
+def test_bootstrap_explorer_bins_follow_the_samples():
+    N, D, loss = _simulated_runs()
+    explorer = explorers.bootstrap_explorer(N, D, loss)
+    ax = explorer.figure.axes[0]
+    explorer.controls["n_runs"].value = 60
+    expected = fitting.bootstrap_view(N, D, loss, 60, 400)
+    assert f"{expected.widths['a']:.3f} wide" in ax.get_title()
+    low, high = ax.get_xlim()
+    assert low <= expected.a_samples.min() and expected.a_samples.max() <= high
+    # Another run table (the truth changed to Hoffmann's law) moves the histogram with it.
+    shifted_loss = loss * laws.HOFFMANN_UNROUNDED.loss(N, D) / laws.EPOCH_REFIT.loss(N, D)
+    shifted = explorers.bootstrap_explorer(N, D, shifted_loss)
+    samples = fitting.bootstrap_view(N, D, shifted_loss, 240, 400).a_samples
+    low, high = shifted.figure.axes[0].get_xlim()
+    assert low <= samples.min() and samples.max() <= high
+
+
+def test_reconcile_explorer_default_range_is_kaplans_on_the_grid():
+    explorer = explorers.reconcile_explorer()
+    low, high = explorer.controls["log10_range"].value
+    assert (low, high) == DEFAULT_RANGE
+    assert 10 ** low == pytest.approx(768, rel=0.07) and 10 ** high == pytest.approx(1.5e9, rel=0.07)
+    explorer.controls["log10_range"].value = (11.0, 14.0)
+    expected = reconcile.compare_frontiers(laws.HOFFMANN_UNROUNDED, 1e11, 1e14)
+    assert f"slope {expected.range_exponent:.3f}" in explorer.figure.axes[0].get_title()
+
+
+def test_lab_explorer_shows_the_law_and_the_runs_near_the_budget():
+    law, N, D, loss, max_tokens = _lab_arguments()
+    explorer = explorers.lab_explorer(law, N, D, loss, max_tokens)
+    explorer.controls["log10_budget"].value = 11.0
+    view = approaches.budget_view(law, 1e11, N, D, max_tokens=max_tokens)
+    ax = explorer.figure.axes[0]
+    runs = [line for line in ax.get_lines() if line.get_label().startswith("your runs")][0]
+    np.testing.assert_allclose(runs.get_xdata(), N[view.near])
+    assert f"loss {view.loss_opt:.3f}" in ax.get_title() and "extrapolation" not in ax.get_title()
+    explorer.controls["log10_budget"].value = explorer.controls["log10_budget"].max
+    assert "extrapolation" in ax.get_title()
