@@ -10,6 +10,7 @@ beta / (alpha + beta): total parameters grow like N_E**(1/3) where embeddings do
 exponent alpha acts like alpha / 3 there, and the frontier's slope approaches beta / (alpha/3 + beta).
 At very small sizes the fixed-shape model is schematic (fractions of a layer).
 """
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,6 +103,17 @@ class FrontierComparison:
         return self.range_line.slope
 
 
+@functools.lru_cache(maxsize=64)
+def _frontier_on_grid(law, points, shape_items):
+    """Budgets log-spaced from 1e11 to 1e30 FLOP and N_E,opt there, kept: an explorer moving only
+    the range asks for the same frontier again and again."""
+    budgets = np.geomspace(1e11, 1e30, points)
+    n_opt = nonembedding_frontier(law, budgets, **dict(shape_items))
+    budgets.flags.writeable = False
+    n_opt.flags.writeable = False
+    return budgets, n_opt
+
+
 def compare_frontiers(law, N_low, N_high, points=200, **shape):
     """The frontier's slope over models of N_low to N_high non-embedding parameters.  Introduced in 08.
 
@@ -114,8 +126,9 @@ def compare_frontiers(law, N_low, N_high, points=200, **shape):
     if N_high <= N_low * 10:
         raise ValueError(f"N_high must exceed 10 * N_low for a slope over a decade or more, got {N_low:g}, {N_high:g}")
     points = positive_int("points", points, minimum=20)
-    budgets = np.geomspace(1e11, 1e30, points)
-    n_opt = nonembedding_frontier(law, budgets, **shape)
+    if not isinstance(law, ChinchillaLaw):
+        raise TypeError(f"law must be a ChinchillaLaw, got {type(law).__name__}")
+    budgets, n_opt = _frontier_on_grid(law, points, tuple(sorted(shape.items())))
     in_range = (n_opt >= N_low) & (n_opt <= N_high)
     if in_range.sum() < 5:
         raise ValueError("N_low and N_high must bracket the optima of at least 5 budgets between 1e11 and 1e30 FLOP")
