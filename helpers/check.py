@@ -27,34 +27,55 @@ def _describe_miss(value, expected):
     return f"it differs by {value - expected:.3g}"
 
 
-def close(value, expected, *, rtol=1e-6, atol=0.0, name="your answer"):
+def close(value, expected, *, rtol=1e-6, atol=0.0, name="your answer", hint=None, reveal=True):
     """Check one number and print ✓, or ✗ with what is off.  Introduced in 01.
 
     value: the learner's number. expected: the reference. rtol, atol: relative and absolute tolerance.
+    hint: optional text printed after a ✗ (a nudge that does not give the answer away).
+    reveal: False keeps the expected value out of the verdict (a ✗ says only "too high" or "too low").
     """
-    _verdict(_close(value, expected, rtol=rtol, atol=atol, name=name))
+    _verdict(_close(value, expected, rtol=rtol, atol=atol, name=name, reveal=_checked_reveal(reveal)),
+             _checked_hint(hint))
 
 
-def function(func, cases, *, rtol=1e-6, atol=0.0, name=None):
+def function(func, cases, *, rtol=1e-6, atol=0.0, name=None, hint=None, reveal=True):
     """Run ``func`` on each case and print ✓, ○ (not attempted) or ✗ with the cases that are off.  Introduced in 01.
 
     func: the learner's function. cases: list of (args, expected), args a tuple and expected a
     finite number or a tuple of them, compared within ``rtol`` (relative) and ``atol`` (absolute).
+    hint: optional text printed after a ✗ (a nudge that does not give the answer away).
+    reveal: False keeps the expected values out of the verdict (a ✗ says only "too high" or "too low").
     """
+    hint, reveal = _checked_hint(hint), _checked_reveal(reveal)
     if not cases:
         raise ValueError("cases must list at least one (args, expected) pair")
     for _, expected in cases:
         values = expected if isinstance(expected, tuple) else (expected,)
         if not all(isinstance(v, (int, float, np.number)) and np.isfinite(v) for v in values):
             raise ValueError(f"cases must give finite numbers as expected values, got {expected!r}")
-    _verdict(_function(func, cases, rtol=rtol, atol=atol, name=name or getattr(func, "__name__", "your function")))
+    _verdict(_function(func, cases, rtol=rtol, atol=atol, name=name or getattr(func, "__name__", "your function"),
+                       reveal=reveal), hint)
 
 
-def _verdict(lines):
+def _checked_hint(hint):
+    if hint is not None and (not isinstance(hint, str) or not hint.strip()):
+        raise TypeError(f"hint must be a non-empty string or None, got {hint!r}")
+    return hint
+
+
+def _checked_reveal(reveal):
+    if not isinstance(reveal, bool):
+        raise TypeError(f"reveal must be True or False, got {reveal!r}")
+    return reveal
+
+
+def _verdict(lines, hint=None):
+    if hint and any(line.startswith(FAIL) for line in lines):
+        lines = [*lines, f"Hint: {hint}"]
     print("\n".join(lines))
 
 
-def _close(value, expected, *, rtol, atol, name):
+def _close(value, expected, *, rtol, atol, name, reveal=True):
     """Verdict lines on one number."""
     try:
         value_f = float(value)
@@ -63,11 +84,15 @@ def _close(value, expected, *, rtol, atol, name):
     if not np.isfinite(value_f):
         return [f"{FAIL} {name} is {value_f}: check for a division by zero or a log of a non-positive number."]
     if np.isclose(value_f, expected, rtol=rtol, atol=atol):
+        if not reveal:
+            return [f"{PASS} {name} = {value_f:.4g} is within the accepted range."]
         return [f"{PASS} {name} = {value_f:.4g} matches the expected {expected:.4g}."]
+    if not reveal:
+        return [f"{FAIL} {name} = {value_f:.4g} is too {'high' if value_f > expected else 'low'}."]
     return [f"{FAIL} {name} = {value_f:.4g}, expected {expected:.4g}: {_describe_miss(value_f, expected)}."]
 
 
-def _function(func, cases, *, rtol, atol, name):
+def _function(func, cases, *, rtol, atol, name, reveal=True):
     """Verdict lines on a function over its cases."""
     lines = []
     for args, expected in cases:
@@ -86,7 +111,7 @@ def _function(func, cases, *, rtol, atol, name):
                     f"{len(expected_t)}."]
         for i, (got, want) in enumerate(zip(result_t, expected_t)):
             label = f"{name}({shown})" + (f"[{i}]" if len(expected_t) > 1 else "")
-            lines += [line for line in _close(got, want, rtol=rtol, atol=atol, name=label)
+            lines += [line for line in _close(got, want, rtol=rtol, atol=atol, name=label, reveal=reveal)
                       if not line.startswith(PASS)]
     return lines or [f"{PASS} {name} passes all {len(cases)} checks."]
 

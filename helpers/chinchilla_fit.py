@@ -15,6 +15,9 @@ Two ways to minimise it live here:
   4500-point initialisation grid.  Slow; kept to check the fast fit and to show the
   method's pitfalls (e.g. averaging instead of summing the Huber terms).
 
+``lbfgsb_fit`` runs scipy's L-BFGS-B once, from one start, with the objective scaled and the
+tolerances chosen by the caller, and reports why it stopped (notebook 07's pitfall and its fix).
+
 Internally the parameters are centred: a_c = a - alpha * mean(log N) and
 b_c = b - beta * mean(log D), which makes the Newton steps well conditioned.
 """
@@ -36,7 +39,7 @@ from helpers.laws import ChinchillaLaw
 __all__ = [
     "ChinchillaFit", "BootstrapResult", "chinchilla_objective", "fit_chinchilla",
     "fit_chinchilla_paper_grid", "bootstrap_chinchilla", "settled_halfwidths", "PAPER_GRID",
-    "LBFGSB_FTOL", "BootstrapView", "bootstrap_view",
+    "LBFGSB_FTOL", "BootstrapView", "bootstrap_view", "LBFGSBRun", "lbfgsb_fit",
 ]
 
 PARAMETER_NAMES = ("E", "A", "B", "alpha", "beta")
@@ -428,6 +431,57 @@ def fit_chinchilla_paper_grid(N, D, loss, *, delta=1e-3, grid=None, reduce="sum"
         raise FitError(f"fit_chinchilla_paper_grid did not converge: {reason}")
     return ChinchillaFit(law=_to_law(best.x, 0.0, 0.0), objective=float(summed),
                          converged=ok, n_points=x.size, delta=delta)
+
+
+@dataclass(frozen=True)
+class LBFGSBRun:
+    """One run of scipy's L-BFGS-B on the (scaled) summed Huber objective.
+
+    law: where it stopped. objective: the summed (unscaled) objective there. iterations: L-BFGS-B
+    iterations taken. message: scipy's stopping message. stopped_by_ftol: whether it stopped on the
+    test "f fell by less than ftol * max(|f|, 1)" (scipy's "RELATIVE REDUCTION OF F"). success: scipy's flag.
+    """
+    law: ChinchillaLaw
+    objective: float
+    iterations: int
+    message: str
+    stopped_by_ftol: bool
+    success: bool
+
+
+def lbfgsb_fit(N, D, loss, start, *, delta=1e-3, scale=1.0, ftol=None, gtol=None, maxiter=15000):
+    """One L-BFGS-B run from ``start`` on ``scale`` times the summed Huber objective.  Used in 07.
+
+    N (params), D (tokens), loss (nats/token): as for fit_chinchilla. start: a ChinchillaLaw
+    (e.g. the full-data fit, for a warm-started bootstrap refit). scale: > 0, multiplies the
+    objective and its gradient (1/len(N) gives the mean; a large scale lifts |f| above 1, where
+    scipy's ftol test becomes relative). ftol, gtol: > 0, scipy's tolerances (None: scipy's
+    defaults, ftol = LBFGSB_FTOL and gtol = 1e-5). maxiter: int >= 1.
+    Returns LBFGSBRun; it never raises on non-convergence (read ``.message``).
+    """
+    x, y, log_loss = _check_runs(N, D, loss, min_points=5)
+    _check_spread(x, y)
+    if not isinstance(start, ChinchillaLaw):
+        raise TypeError(f"start must be a ChinchillaLaw, got {type(start).__name__}")
+    delta = positive_scalar("delta", delta)
+    scale = positive_scalar("scale", scale)
+    maxiter = positive_int("maxiter", maxiter)
+    options = {"maxiter": maxiter}
+    if ftol is not None:
+        options["ftol"] = positive_scalar("ftol", ftol)
+    if gtol is not None:
+        options["gtol"] = positive_scalar("gtol", gtol)
+    theta0 = np.array([np.log(start.A), np.log(start.B), np.log(start.E), start.alpha, start.beta])
+
+    def objective(theta):
+        f, g = _evaluate(theta[None, :], x, y, log_loss, 1.0, delta, 1)
+        return scale * f[0], scale * g[0]
+
+    result = minimize(objective, theta0, jac=True, method="L-BFGS-B", options=options)
+    message = str(result.message)
+    return LBFGSBRun(law=_to_law(result.x, 0.0, 0.0), objective=float(result.fun / scale),
+                     iterations=int(result.nit), message=message,
+                     stopped_by_ftol="REDUCTION OF F" in message.upper(), success=bool(result.success))
 
 
 def bootstrap_chinchilla(N, D, loss, n_resamples, seed, *, delta=1e-3):

@@ -15,11 +15,13 @@ from helpers.chinchilla_fit import (  # noqa: F401  (public API of helpers.fitti
     BootstrapResult,
     BootstrapView,
     ChinchillaFit,
+    LBFGSBRun,
     bootstrap_chinchilla,
     bootstrap_view,
     chinchilla_objective,
     fit_chinchilla,
     fit_chinchilla_paper_grid,
+    lbfgsb_fit,
     settled_halfwidths,
 )
 from helpers.laws import PowerLaw, SaturatingPowerLaw
@@ -30,7 +32,7 @@ __all__ = [
     "profile_floor", "saturating_objective_grid",
     "ChinchillaFit", "BootstrapResult", "fit_chinchilla", "fit_chinchilla_paper_grid",
     "bootstrap_chinchilla", "chinchilla_objective", "settled_halfwidths", "PAPER_GRID", "LBFGSB_FTOL",
-    "BootstrapView", "bootstrap_view",
+    "BootstrapView", "bootstrap_view", "LBFGSBRun", "lbfgsb_fit",
 ]
 
 

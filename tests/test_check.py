@@ -50,3 +50,36 @@ def test_function_with_tuples_arrays_and_errors(capsys):
     assert "inverse(0) raised ZeroDivisionError" in capsys.readouterr().out
     check.function(np.sum, [((np.arange(4.0),), 7.0)], name="total")
     assert "total(<4 values>) = 6" in capsys.readouterr().out
+
+
+def test_hint_is_printed_only_after_a_miss(capsys):
+    check.close(1.0, 1.0, hint="look at the message")
+    assert "Hint" not in capsys.readouterr().out
+    check.close(2.0, 1.0, hint="look at the message")
+    assert capsys.readouterr().out.rstrip().endswith("Hint: look at the message")
+
+    def stub(x):
+        raise NotImplementedError("Exercise: write me")
+
+    check.function(stub, [((1.0,), 1.0)], hint="look at the message")
+    assert "Hint" not in capsys.readouterr().out
+
+
+def test_reveal_false_keeps_the_expected_value_out(capsys):
+    check.close(0.61, 0.5, name="a", reveal=False)
+    out = capsys.readouterr().out
+    assert out.startswith("✗ a = 0.61 is too high") and "0.5" not in out
+    check.function(lambda x: x - 1, [((3.0,), 2.5)], reveal=False, hint="compare with the plot")
+    out = capsys.readouterr().out
+    assert "too low" in out and "2.5" not in out and "Hint: compare with the plot" in out
+    check.close(0.5, 0.5, reveal=False)
+    assert "within the accepted range" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kwargs,error", [(dict(hint=""), TypeError), (dict(hint=3), TypeError),
+                                          (dict(reveal="no"), TypeError)])
+def test_hint_and_reveal_are_checked(kwargs, error):
+    with pytest.raises(error, match=next(iter(kwargs))):
+        check.close(1.0, 1.0, **kwargs)
+    with pytest.raises(error, match=next(iter(kwargs))):
+        check.function(lambda x: x, [((1.0,), 1.0)], **kwargs)

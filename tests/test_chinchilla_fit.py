@@ -216,3 +216,22 @@ def test_lbfgsb_ftol_is_scipys_default():
     from scipy.optimize._lbfgsb_py import _minimize_lbfgsb
     ftol = inspect.signature(_minimize_lbfgsb).parameters["ftol"].default
     assert fitting.LBFGSB_FTOL == ftol
+
+
+def test_lbfgsb_fit_stops_early_below_one_and_converges_when_scaled():
+    """Notebook 07: scipy's ftol test is absolute while |f| < 1, so a warm-started refit of a
+    resample barely moves; scaling the objective (or tightening ftol) lets it converge."""
+    truth = laws.EPOCH_REFIT
+    N, D, loss = synthetic.chinchilla_design_runs(truth, 24, 10, 0.02, 7)
+    full = fitting.fit_chinchilla(N, D, loss)
+    pick = np.random.default_rng(0).integers(0, N.size, N.size)
+    reference = fitting.fit_chinchilla(N[pick], D[pick], loss[pick])
+    a_ref = reference.law.frontier_exponents[0]
+    stuck = fitting.lbfgsb_fit(N[pick], D[pick], loss[pick], full.law)
+    assert stuck.stopped_by_ftol and stuck.iterations < 40
+    assert stuck.objective > reference.objective
+    for options in (dict(scale=1e6), dict(ftol=1e-15, gtol=1e-10)):
+        run = fitting.lbfgsb_fit(N[pick], D[pick], loss[pick], full.law, **options)
+        assert abs(run.law.frontier_exponents[0] - a_ref) < 1e-4, options
+        assert run.objective == pytest.approx(reference.objective, rel=1e-6, abs=1e-12)
+        assert isinstance(run.message, str) and run.iterations >= 1
