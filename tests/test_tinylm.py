@@ -98,9 +98,28 @@ def test_committed_study_follows_a_chinchilla_law_and_predicts_its_largest_runs(
     fit = fitting.fit_chinchilla(N, D, loss)
     residuals = np.log(loss / fit.law.loss(N, D))
     assert np.sqrt(np.mean(residuals ** 2)) < 0.02
-    # Fit on all but the three largest-compute runs, predict those (the lab's goal: within 3%).
+    # Fit on all but the three largest-compute runs, predict those within 3% (the design was changed
+    # until this passed, as notebook 09 says; its fresh prediction is the independent test).
     order = np.argsort(runs["flops"])
     held_back, used = order[-3:], order[:-3]
     partial = fitting.fit_chinchilla(N[used], D[used], loss[used])
     errors = partial.law.loss(N[held_back], D[held_back]) / loss[held_back] - 1
     assert np.all(np.abs(errors) < 0.03), errors
+
+
+def test_study_script_records_a_prediction_before_training_it(tmp_path):
+    script = Path(datasets.DATA_DIR) / "run_lab_study.py"
+    spec = importlib.util.spec_from_file_location("run_lab_study", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with pytest.raises(ValueError, match="already in the grid"):
+        module.predict_fresh(tmp_path, 72, 120000)
+    predicted = module.predict_fresh(tmp_path, 4, 1000)
+    row = next(csv.DictReader((tmp_path / module.FRESH_FILE).open()))
+    assert row["held_out_loss"] == "" and float(row["predicted_held_out_loss"]) == pytest.approx(predicted, abs=1e-5)
+    assert int(row["tokens"]) == 960  # whole batches of 64
+    result = module.train_fresh(tmp_path)
+    row = next(csv.DictReader((tmp_path / module.FRESH_FILE).open()))
+    assert float(row["held_out_loss"]) == pytest.approx(result.held_out_loss, abs=1e-5)
+    with pytest.raises(ValueError, match="already holds a trained run"):
+        module.train_fresh(tmp_path)
