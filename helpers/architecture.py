@@ -4,7 +4,9 @@ Kaplan et al. 2020, sec. 2.1: each layer has attention projections (4 d_model**2
 key, value, output) and a feed-forward block (2 d_model d_ff, with d_ff = 4 d_model usually), so
 N ≈ 12 n_layer d_model**2 non-embedding parameters (eq. 2.1). A forward pass costs about 2N FLOP
 per token plus 2 n_layer n_ctx d_model for attending over the context (eq. 2.2); the backward
-pass costs twice the forward pass, so training costs about 3 times the forward pass.
+pass costs twice the forward pass, so training costs about 3 times the forward pass. Eq. 2.2
+leaves out the output (de-embedding) layer, 2 d_model n_vocab FLOP per token forward (Table 1,
+"De-embed"): with N counted without embeddings, 6N misses it too.
 """
 from dataclasses import dataclass
 
@@ -22,6 +24,8 @@ class TransformerShape:
     forward_flops_per_token: 2 * non_embedding + 2 n_layer n_ctx d_model (eq. 2.2).
     training_flops_per_token: 3 times the forward pass. six_n: 6 * non_embedding, the usual
     approximation; context_share: the attention-over-context part of the training FLOPs.
+    output_flops_per_token: the output layer's 2 d_model vocab_size (forward), which eq. 2.2
+    and six_n leave out; context_vs_2n and output_vs_2n: the two omissions relative to 2N.
     """
     n_layer: int
     d_model: int
@@ -53,6 +57,26 @@ class TransformerShape:
         """Fraction of the training FLOPs per token spent attending over the context."""
         return 1.0 - self.six_n / self.training_flops_per_token
 
+    @property
+    def context_flops_per_token(self):
+        """Forward FLOP per token for attending over the context, 2 n_layer n_ctx d_model (eq. 2.2)."""
+        return 2.0 * self.n_layer * self.n_ctx * self.d_model
+
+    @property
+    def output_flops_per_token(self):
+        """Forward FLOP per token of the output (de-embedding) layer, 2 d_model vocab_size (Kaplan Table 1)."""
+        return 2.0 * self.d_model * self.vocab_size
+
+    @property
+    def context_vs_2n(self):
+        """The context term relative to 2N: n_ctx / (12 d_model) when d_ff = 4 d_model."""
+        return self.context_flops_per_token / (2.0 * self.non_embedding)
+
+    @property
+    def output_vs_2n(self):
+        """The output layer relative to 2N: vocab_size / (12 n_layer d_model) when d_ff = 4 d_model."""
+        return self.output_flops_per_token / (2.0 * self.non_embedding)
+
     def summary_lines(self):
         """What the parameter and FLOP counts come to, as lines of text.  Introduced in 04."""
         return [
@@ -61,6 +85,8 @@ class TransformerShape:
             f"({self.embedding_share:.1%} of all {self.total:,})",
             f"training FLOP per token: 6N = {self.six_n:.3g}; with attention over the context "
             f"{self.training_flops_per_token:.3g}, of which the context term is {self.context_share:.1%}",
+            f"left out of both: the output layer, 2 d_model vocab = {self.output_flops_per_token:.3g} FLOP per "
+            f"token forward, {self.output_vs_2n:.1%} of 2N (the context term is {self.context_vs_2n:.1%} of 2N)",
         ]
 
 

@@ -11,7 +11,8 @@ from scipy.optimize import brentq, minimize_scalar
 from helpers._validate import FitError, as_positive_array, broadcastable, finite_scalar, positive_int
 from helpers.compute import FLOP_PER_PF_DAY
 
-__all__ = ["KaplanLaws", "KaplanFrontier", "KAPLAN_2020", "KaplanJointView", "kaplan_joint_view"]
+__all__ = ["KaplanLaws", "KaplanFrontier", "KAPLAN_2020", "KaplanJointView", "kaplan_joint_view",
+           "batch_tradeoff"]
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,25 @@ class KaplanLaws:
         C = as_positive_array("C_min_pf_days", C_min_pf_days)
         return self.D_e * C ** self.p_D
 
+    def excess_compute(self, size_ratio):
+        """Eq. B.16: compute to reach a loss with N = size_ratio * N_eff, over the efficient N_eff's.  Used in 05.
+
+        size_ratio: positive array, N / N_eff. Returns C(N) / C(N_eff) (1 at size_ratio 1);
+        inf where a model that small can never reach the loss (the bracket of B.16 is not positive).
+        """
+        r = as_positive_array("size_ratio", size_ratio)
+        bracket = 1 + (self.alpha_S / self.alpha_N) * (1 - r ** -self.alpha_N)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(bracket > 0, r * np.abs(bracket) ** (-1 / self.alpha_S), np.inf)
+
+    def excess_steps(self, size_ratio):
+        """Eq. B.17: optimiser steps to reach a loss with N = size_ratio * N_eff, over N_eff's.  Used in 05.
+
+        size_ratio: positive array, N / N_eff. Returns S(N) / S(N_eff); inf where the loss is out of reach.
+        """
+        r = as_positive_array("size_ratio", size_ratio)
+        return self.excess_compute(r) / r
+
     def derived_frontier(self, C_min_pf_days):
         """The frontier implied by the paper's laws rather than fitted (Table 6).  Used in 05.
 
@@ -158,6 +178,19 @@ KAPLAN_2020 = KaplanLaws(
     joint_alpha_N=0.076, joint_alpha_D=0.103, joint_N_c=6.4e13, joint_D_c=1.8e13,
     p_N=0.73, N_e=1.3e9, p_D=0.27, D_e=2e10, overfit_coefficient=5e3, overfit_exponent=0.74,
 )
+
+
+def batch_tradeoff(batch, critical_batch):
+    """Eq. 5.1 (McCandlish et al. 2018): steps and tokens to reach a fixed loss at batch size B.  Used in 05.
+
+    (S/S_min - 1)(E/E_min - 1) = 1 with B_crit = E_min / S_min, so a run at batch B takes
+    S/S_min = 1 + B_crit/B steps and processes E/E_min = 1 + B/B_crit tokens (both 2 at B = B_crit).
+    batch, critical_batch: positive, in tokens, broadcastable. Returns (steps_ratio, tokens_ratio).
+    """
+    batch = as_positive_array("batch", batch)
+    critical_batch = as_positive_array("critical_batch", critical_batch)
+    batch, critical_batch = broadcastable(batch=batch, critical_batch=critical_batch)
+    return 1 + critical_batch / batch, 1 + batch / critical_batch
 
 
 @dataclass(frozen=True)

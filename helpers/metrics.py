@@ -11,7 +11,7 @@ import numpy as np
 from helpers._validate import as_positive_array, broadcastable, finite_scalar, positive_int, positive_scalar
 
 __all__ = ["token_probability", "exact_match", "expected_token_errors", "sigmoid_in_log",
-           "EMERGENCE_METRICS", "EmergenceView", "emergence_view"]
+           "EMERGENCE_METRICS", "EmergenceView", "emergence_view", "toy_answer_loss", "sampled_exact_match"]
 
 
 def _probability(name, p):
@@ -80,6 +80,31 @@ EMERGENCE_N_RANGE = (1e7, 1e13)
 EMERGENCE_METRICS = ("exact match", "per-token accuracy", "expected wrong tokens")
 
 
+def toy_answer_loss(N):
+    """The toy model's per-token loss on answer tokens, c(N) = (3e6 / N)**0.3 nats (illustrative).  Introduced in 03.
+
+    N: positive array (parameters). Returns an array like N.
+    """
+    N = as_positive_array("N", N)
+    return (EMERGENCE_SCALE / N) ** EMERGENCE_EXPONENT
+
+
+def sampled_exact_match(N, length, questions, seed):
+    """Right answers out of ``questions`` for the toy model at sizes N, as a test set counts them.  Introduced in 03.
+
+    Each question is right with probability exp(-length * c(N)) (exact match on a ``length``-token
+    answer, c from ``toy_answer_loss``); the counts are binomial draws from numpy's default
+    generator seeded with ``seed``. N: 1-D positive array. length, questions: positive integers.
+    Returns an integer array like N.
+    """
+    N = as_positive_array("N", N, ndim=1)
+    length = positive_int("length", length)
+    questions = positive_int("questions", questions)
+    seed = positive_int("seed", seed, minimum=0)
+    probability = exact_match(token_probability(toy_answer_loss(N)), length)
+    return np.random.default_rng(seed).binomial(questions, probability)
+
+
 @dataclass(frozen=True)
 class EmergenceView:
     """One metric of a toy model whose per-token loss falls smoothly with size N.
@@ -114,7 +139,7 @@ def emergence_view(length, metric="exact match", points=400):
         raise ValueError(f"metric must be one of {EMERGENCE_METRICS}, got {metric!r}")
     points = positive_int("points", points, minimum=10)
     N = np.geomspace(*EMERGENCE_N_RANGE, points)
-    cross_entropy = (EMERGENCE_SCALE / N) ** EMERGENCE_EXPONENT
+    cross_entropy = toy_answer_loss(N)
     p = token_probability(cross_entropy)
     if metric == "exact match":
         values = exact_match(p, length)

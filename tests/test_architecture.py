@@ -39,3 +39,17 @@ def test_embedding_share_falls_with_size():
 def test_summary_lines():
     lines = architecture.transformer_shape(12, 768, n_ctx=1024, vocab_size=50257).summary_lines()
     assert "84,934,656" in lines[0] and "31.2% of all" in lines[1] and "10.0%" in lines[2]
+
+
+def test_the_output_layer_that_6n_leaves_out():
+    # Kaplan Table 1, "De-embed": 2 d_model n_vocab FLOP per token forward.
+    shape = architecture.transformer_shape(12, 768, n_ctx=1024, vocab_size=50257)
+    assert shape.output_flops_per_token == 2 * 768 * 50257
+    assert shape.output_vs_2n == pytest.approx(50257 / (12 * 12 * 768))
+    assert shape.context_vs_2n == pytest.approx(1024 / (12 * 768))
+    # The output layer outweighs the context term exactly when n_layer < n_vocab / n_ctx (about 49 here).
+    for n_layer, bigger in ((48, True), (50, False)):
+        s = architecture.transformer_shape(n_layer, 1024, n_ctx=1024, vocab_size=50257)
+        assert (s.output_flops_per_token > s.context_flops_per_token) is bigger
+    line = shape.summary_lines()[3]
+    assert "output layer" in line and "45.4% of 2N" in line and "11.1% of 2N" in line

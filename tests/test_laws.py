@@ -122,7 +122,8 @@ def test_kaplan_fitted_frontier_ten_times_the_compute():
     k = kaplan.KAPLAN_2020
     model = k.optimal_params(10.0) / k.optimal_params(1.0)
     data = k.optimal_data(10.0) / k.optimal_data(1.0)
-    # The paper's summary: "10x compute -> 5.5x model, 1.8x tokens" (Table 6 rounds to 5.4x, 1.9x).
+    # Hoffmann et al. 2022 (sec. 1) summarise Kaplan as "10x compute -> 5.5x model, 1.8x tokens";
+    # Table 6 gives 5.4x and 1.9x, and Kaplan's own Fig. 14 caption says 5x and 2x.
     assert model == pytest.approx(5.5, abs=0.15)
     assert data == pytest.approx(1.8, abs=0.1)
     assert model * data == pytest.approx(10.0)

@@ -39,3 +39,27 @@ def test_emergence_view_values():
     np.testing.assert_allclose(view.values, np.exp(-view.cross_entropy) ** 10)
     errors = metrics.emergence_view(10, "expected wrong tokens")
     np.testing.assert_allclose(errors.values, 10 * (1 - view.p))
+
+
+def test_sampled_exact_match_is_seeded_and_centred_on_the_toy_law():
+    N = np.geomspace(1e8, 1e11, 6)
+    first = metrics.sampled_exact_match(N, 40, 2000, seed=9)
+    assert first.dtype.kind == "i" and first.shape == (6,)
+    np.testing.assert_array_equal(first, metrics.sampled_exact_match(N, 40, 2000, seed=9))
+    np.testing.assert_allclose(metrics.toy_answer_loss(N), (3e6 / N) ** 0.3)
+    # Averaged over many questions the counts follow p**length with p = exp(-c(N)).
+    many = metrics.sampled_exact_match(N, 40, 10 ** 7, seed=1) / 10 ** 7
+    expected = np.exp(-40 * metrics.toy_answer_loss(N))
+    np.testing.assert_allclose(many, expected, rtol=0.02, atol=2e-5)
+
+
+@pytest.mark.parametrize("kwargs,error,match", [
+    (dict(N=[1e9, -1.0], length=40, questions=100, seed=0), ValueError, "N must be positive"),
+    (dict(N=1e9, length=40, questions=100, seed=0), ValueError, "N must be 1-dimensional"),
+    (dict(N=[1e9], length=0, questions=100, seed=0), ValueError, "length must be at least 1"),
+    (dict(N=[1e9], length=40, questions=2.5, seed=0), TypeError, "questions must be an integer"),
+    (dict(N=[1e9], length=40, questions=100, seed=-1), ValueError, "seed must be at least 0"),
+])
+def test_sampled_exact_match_names_a_bad_argument(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        metrics.sampled_exact_match(**kwargs)
