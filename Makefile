@@ -26,7 +26,7 @@ LAB_FLAGS := --LabApp.news_url=None \
 # Extra options for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port 8890"
 LAB_ARGS ?=
 
-.PHONY: install lab test test-portable test-browser lint benchmark manifest simulate constraints clean
+.PHONY: install lab test test-portable test-browser lint benchmark benchmark-browser manifest simulate constraints clean
 
 install: $(STAMP)
 
@@ -59,6 +59,9 @@ lint: install
 
 benchmark: install
 	$(BIN)/python benchmarks/bench_fit_chinchilla.py
+
+benchmark-browser: install
+	$(BIN)/python benchmarks/bench_explorer_latency.py
 
 manifest: install
 	$(BIN)/python -m helpers.datasets --refresh
