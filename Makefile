@@ -4,6 +4,7 @@
 # Before committing a notebook:
 #   make test-portable   the notebooks again under other CPU code paths and the other Pythons
 #   make lint            ruff over the helpers, tests, scripts and the notebooks' code cells
+#   make test-browser    every explorer in JupyterLab in headless Chromium (bash .ci/install-chromium first)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -27,7 +28,7 @@ LAB_FLAGS := --LabApp.news_url=None \
 # Extra options for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port 8890"
 LAB_ARGS ?=
 
-.PHONY: install lab test test-portable lint benchmark manifest simulate constraints clean
+.PHONY: install lab test test-portable test-browser lint benchmark benchmark-browser manifest simulate constraints clean
 
 install: $(STAMP)
 
@@ -52,11 +53,19 @@ test: install
 test-portable: install
 	$(BIN)/python .ci/portability.py
 
+# Real browser: Debian's Chromium (bash .ci/install-chromium) driven by Playwright; artifacts
+# (screenshots, latency.json, server.log) in build/browser/. Not part of make test.
+test-browser: install
+	$(BIN)/python -m pytest tests/browser
+
 lint: install
 	$(BIN)/ruff check
 
 benchmark: install
 	$(BIN)/python benchmarks/bench_fit_chinchilla.py
+
+benchmark-browser: install
+	$(BIN)/python benchmarks/bench_explorer_latency.py
 
 manifest: install
 	$(BIN)/python -m helpers.datasets --refresh

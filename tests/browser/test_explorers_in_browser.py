@@ -1,0 +1,64 @@
+"""Every notebook in a real browser: its stored figures show before running, and after Run All every
+control of every explorer redraws it, without tracebacks, within bounded time.
+
+The contract notebook under fixtures/ runs first: it checks the harness itself on explorers with
+every kind of control.  Screenshots: build/browser/NAME/; latencies: build/browser/latency.json.
+"""
+import harness
+import pytest
+
+# Each slider handle moves this many steps one way, then as many back, each step one change.
+# The fixture checks the harness itself: one step each way is enough there.
+SLIDER_STEPS = 2
+FIXTURE_SLIDER_STEPS = 1
+
+NOTEBOOKS = [*harness.fixture_notebooks(), *harness.course_notebooks()]
+
+
+def _id(path):
+    return f"fixture-{path.stem}" if path.parent == harness.FIXTURE_DIR else path.stem
+
+
+@pytest.fixture(scope="module", params=NOTEBOOKS, ids=_id)
+def notebook(request, lab):
+    """The notebook freshly opened (untrusted, not run); the next one closes it and its kernel."""
+    return lab.open(request.param)
+
+
+def test_fresh_notebook_shows_stored_figures(notebook):
+    """Opened without running, each explorer cell shows its stored static figure, not 'VBox(...)'."""
+    if notebook.has_run:  # run by an earlier test: start again from the file
+        notebook.open()
+    failures = notebook.check_static_figures()
+    blocked = notebook.blocked_requests()
+    if blocked:
+        failures.append(f"{notebook.name}: requests outside 127.0.0.1 attempted (blocked): {blocked}")
+    if failures:
+        pytest.fail("\n".join(failures), pytrace=False)
+
+
+def test_every_control_redraws_its_explorer(notebook, latency_log):
+    """Run All, then change every control of every explorer; each change must redraw, cleanly."""
+    notebook.run_all()
+    notebook.wait_explorers_ready()
+    failures = notebook.check_explorers_present()
+    bad = notebook.forbidden_text()
+    if bad:
+        failures.append(f"{notebook.name} after Run All: {bad}")
+    explorers = []
+    for number in range(1, notebook.explorers().count() + 1):
+        steps = FIXTURE_SLIDER_STEPS if notebook.path.parent == harness.FIXTURE_DIR else SLIDER_STEPS
+        records, problems = notebook.exercise_explorer(number, steps=steps)
+        failures += problems
+        explorers.append({"explorer": number, "controls": [r.as_json() for r in records]})
+    notebook.screenshot_notebook("notebook.jpg")
+    latency_log[notebook.name] = {"run_all_s": round(notebook.run_seconds, 2), "explorers": explorers}
+    blocked = notebook.blocked_requests()
+    if blocked:
+        failures.append(f"{notebook.name}: requests outside 127.0.0.1 attempted (blocked): {blocked}")
+    if failures and notebook.page_errors:
+        failures.append(f"(errors in the page, for context: {notebook.page_errors[:3]})")
+    if failures:
+        pytest.fail("\n".join(failures), pytrace=False)
+    if not explorers:
+        pytest.skip(f"{notebook.name} has no explorer")
