@@ -1,9 +1,9 @@
 """The simulated Chinchilla study and Hoffmann et al.'s three approaches on it."""
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pytest
+from scripts import load_script
 
 from helpers import approaches, datasets, fitting, laws
 
@@ -12,10 +12,7 @@ TRUTH_A = laws.EPOCH_REFIT.frontier_exponents[0]  # 0.513
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("generate_simulated_chinchilla", GENERATOR)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(GENERATOR)
 
 
 def test_generator_reproduces_the_committed_files_byte_for_byte(tmp_path):

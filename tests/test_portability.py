@@ -1,15 +1,13 @@
 """.ci/portability.py (make test-portable): which settings it runs, what it says when one is missing."""
-import importlib.util
 import re
 import sys
 from pathlib import Path
 
 import pytest
+from scripts import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("portability", ROOT / ".ci" / "portability.py")
-portability = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(portability)
+portability = load_script(ROOT / ".ci" / "portability.py")
 
 
 def test_the_readme_names_exactly_the_tested_pythons():

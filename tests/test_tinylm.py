@@ -1,11 +1,11 @@
 """The lab's small numpy language model, its corpus and its study script."""
 import csv
-import importlib.util
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from scripts import load_script
 
 from helpers import corpus, datasets, tinylm
 
@@ -70,9 +70,7 @@ def test_training_rejects_more_than_one_epoch(text):
 
 def test_study_script_writes_a_micro_grid(tmp_path):
     script = Path(datasets.DATA_DIR) / "run_lab_study.py"
-    spec = importlib.util.spec_from_file_location("run_lab_study", script)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script(script)
     calls = []
     results = module.write_study(tmp_path, widths=(4, 8), tokens=(1000, 2000),
                                  progress=lambda done, total, last: calls.append((done, total)))
@@ -109,9 +107,7 @@ def test_committed_study_follows_a_chinchilla_law_and_predicts_its_largest_runs(
 
 def test_study_script_records_a_prediction_before_training_it(tmp_path):
     script = Path(datasets.DATA_DIR) / "run_lab_study.py"
-    spec = importlib.util.spec_from_file_location("run_lab_study", script)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script(script)
     with pytest.raises(ValueError, match="already in the grid"):
         module.predict_fresh(tmp_path, 72, 120000)
     predicted = module.predict_fresh(tmp_path, 4, 1000)

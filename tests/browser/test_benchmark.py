@@ -1,16 +1,13 @@
 """The explorer latency benchmark (make benchmark-browser) runs on the harness's own fixture."""
-import importlib.util
-
 import harness
+
+from tests.scripts import load_script
 
 SCRIPT = harness.REPO / "benchmarks" / "bench_explorer_latency.py"
 
 
 def load_benchmark():
-    spec = importlib.util.spec_from_file_location("bench_explorer_latency", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(SCRIPT)
 
 
 def test_benchmark_measures_each_control_at_least_five_times(lab):
