@@ -39,6 +39,10 @@ LOG_DIR = ROOT / "build" / "portability"
 MAIN_VENV = ROOT / ".venv"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+# What these venvs leave out of requirements.txt: the editable install (helpers is installed
+# regular instead) and what nbval does not need (the Jupyter front ends, the linter, the browser
+# driver); everything they install is pinned by the same constraints.txt.
+NOT_FOR_NBVAL = {"-e .", "jupyterlab", "notebook", "ruff", "playwright"}
 BUILD_LOCK = threading.Lock()  # `pip install .` builds in the source tree: one at a time
 
 # What the child prints about itself: numpy's own report, then the same facts as JSON.
@@ -160,7 +164,7 @@ def prepare_venv(version, log):
         requirements = LOG_DIR / f"requirements-{version}.txt"
         requirements.write_text("".join(line + "\n" for line in
                                         (ROOT / "requirements.txt").read_text().splitlines()
-                                        if line.strip() != "-e ."))
+                                        if line.strip() not in NOT_FOR_NBVAL))
         for command in ([python, "-m", "venv", str(venv)],
                         pip + ["install", "-r", str(requirements), "-c", "constraints.txt"]):
             code, _ = run(command, log=log)
