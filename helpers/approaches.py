@@ -215,7 +215,8 @@ def budget_view(law, budget, N, D, *, max_tokens=np.inf, points=200, near_factor
     N = as_positive_array("N", N, ndim=1)
     D = as_positive_array("D", D, ndim=1)
     same_shape(N=N, D=D)
-    max_tokens = positive_scalar("max_tokens", max_tokens) if np.isfinite(max_tokens) else np.inf
+    if not (isinstance(max_tokens, float) and max_tokens == np.inf):
+        max_tokens = positive_scalar("max_tokens", max_tokens)
     points = positive_int("points", points, minimum=10)
     near_factor = positive_scalar("near_factor", near_factor)
     if near_factor <= 1:

@@ -145,6 +145,12 @@ CASES = [
     (approaches.approach2_isoflop, dict(budget=np.repeat([1e19, 1e20, 1e21], 3), params=np.tile([1e8, 1e9, 1e10], 3), loss=np.full(9, 2.5)), fitting.FitError, "does not curve upwards"),
     (kaplan.KAPLAN_2020.derived_frontier, dict(C_min_pf_days=[1.0]), ValueError, "C_min_pf_days needs at least 2 values"),
     (fitting.bootstrap_view, dict(N=GOOD_N, D=GOOD_D[:-1], loss=GOOD_LOSS, n_runs=20, n_resamples=10), ValueError, "D (19,)"),
+    (approaches.budget_view, dict(law="fit", budget=1e20, N=GOOD_N, D=GOOD_D), TypeError, "law must be a ChinchillaLaw"),
+    (approaches.budget_view, dict(law=laws.EPOCH_REFIT, budget=-1.0, N=GOOD_N, D=GOOD_D), ValueError, "budget must be positive"),
+    (approaches.budget_view, dict(law=laws.EPOCH_REFIT, budget=1e20, N=GOOD_N, D=GOOD_D[:-1]), ValueError, "D (19,)"),
+    (approaches.budget_view, dict(law=laws.EPOCH_REFIT, budget=1e20, N=GOOD_N, D=GOOD_D, max_tokens=0), ValueError, "max_tokens must be positive"),
+    (approaches.budget_view, dict(law=laws.EPOCH_REFIT, budget=1e20, N=GOOD_N, D=GOOD_D, max_tokens="all"), TypeError, "max_tokens must be numbers"),
+    (approaches.budget_view, dict(law=laws.EPOCH_REFIT, budget=1e20, N=GOOD_N, D=GOOD_D, near_factor=1.0), ValueError, "near_factor must exceed 1"),
 ]
 
 
