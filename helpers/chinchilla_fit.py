@@ -164,7 +164,7 @@ def chinchilla_objective(law, N, D, loss, *, delta=1e-3):
         raise TypeError(f"law must be a ChinchillaLaw, got {type(law).__name__}")
     x, y, log_loss = _check_runs(N, D, loss, min_points=1)
     delta = positive_scalar("delta", delta)
-    theta = np.array([[np.log(law.A), np.log(law.B), np.log(law.E), law.alpha, law.beta]])
+    theta = _centred_theta(law, 0.0, 0.0)[None, :]
     return float(_evaluate(theta, x, y, log_loss, 1.0, delta, 0)[0])
 
 
@@ -353,7 +353,7 @@ def settled_halfwidths(law, N, D, loss, objective_gap, *, delta=1e-3):
     x, y, log_loss = _check_runs(N, D, loss, min_points=5)
     objective_gap = positive_scalar("objective_gap", objective_gap)
     delta = positive_scalar("delta", delta)
-    theta = np.array([[np.log(law.A), np.log(law.B), np.log(law.E), law.alpha, law.beta]])
+    theta = _centred_theta(law, 0.0, 0.0)[None, :]
     _, g, H = _evaluate(theta, x, y, log_loss, 1.0, delta, 2)
     eigval, eigvec = np.linalg.eigh(H[0])
     if eigval[0] <= 1e-12 * eigval[-1] or np.abs(g).max() > 1e-6 * x.size:
@@ -392,6 +392,14 @@ def _vanished_term(theta, x, y):
     return None
 
 
+def _scaled_objective(x, y, log_loss, delta, scale):
+    """scale times the summed Huber objective and its gradient, as scipy.optimize.minimize takes them."""
+    def objective(theta):
+        f, g = _evaluate(theta[None, :], x, y, log_loss, 1.0, delta, 1)
+        return scale * f[0], scale * g[0]
+    return objective
+
+
 def fit_chinchilla_paper_grid(N, D, loss, *, delta=1e-3, grid=None, reduce="sum",
                               require_convergence=True):
     """The paper's method: L-BFGS-B from every start of the initialisation grid.  Used in 07.
@@ -412,11 +420,7 @@ def fit_chinchilla_paper_grid(N, D, loss, *, delta=1e-3, grid=None, reduce="sum"
     if reduce not in ("sum", "mean"):
         raise ValueError(f"reduce must be 'sum' or 'mean', got {reduce!r}")
     scale = 1.0 if reduce == "sum" else 1.0 / x.size
-
-    def objective(theta):
-        f, g = _evaluate(theta[None, :], x, y, log_loss, 1.0, delta, 1)
-        return scale * f[0], scale * g[0]
-
+    objective = _scaled_objective(x, y, log_loss, delta, scale)
     best = None
     for start in grid:
         result = minimize(objective, start, jac=True, method="L-BFGS-B")
@@ -471,13 +475,8 @@ def lbfgsb_fit(N, D, loss, start, *, delta=1e-3, scale=1.0, ftol=None, gtol=None
         options["ftol"] = positive_scalar("ftol", ftol)
     if gtol is not None:
         options["gtol"] = positive_scalar("gtol", gtol)
-    theta0 = np.array([np.log(start.A), np.log(start.B), np.log(start.E), start.alpha, start.beta])
-
-    def objective(theta):
-        f, g = _evaluate(theta[None, :], x, y, log_loss, 1.0, delta, 1)
-        return scale * f[0], scale * g[0]
-
-    result = minimize(objective, theta0, jac=True, method="L-BFGS-B", options=options)
+    result = minimize(_scaled_objective(x, y, log_loss, delta, scale), _centred_theta(start, 0.0, 0.0), jac=True,
+                      method="L-BFGS-B", options=options)
     message = str(result.message)
     return LBFGSBRun(law=_to_law(result.x, 0.0, 0.0), objective=float(result.fun / scale),
                      iterations=int(result.nit), message=message,

@@ -212,8 +212,9 @@ _MINOR_TICKS_UP_TO_DECADES = 3
 
 
 def _thin_minor_ticks(fig):
-    """Minor ticks only on log axes spanning a few decades: over many decades they are hundreds
-    of short lines that take most of a redraw and help little (the grid marks every decade)."""
+    """Minor ticks only on log axes spanning a few decades, and at most about 8 major ones: over
+    many decades ticks are hundreds of short lines that take most of a redraw and help little
+    (the grid marks every decade)."""
     for ax in fig.axes:
         for axis, scale in ((ax.xaxis, ax.get_xscale()), (ax.yaxis, ax.get_yscale())):
             if scale != "log":
