@@ -47,8 +47,7 @@ def bootstrap_explorer(N, D, loss):
         # changes redraw just the histogram and the eye can compare one setting with the next.
         ax.set_xlim(np.floor(bin_edges[0] / 0.05) * 0.05, np.ceil(bin_edges[-1] / 0.05) * 0.05)
         ax.set_ylim(0, np.ceil(counts.max() * 1.1 / 50) * 50)
-        ax.set_title(f"{n_runs} runs, {n_resamples} resamples: 80% interval of a is "
-                     f"{view.widths['a']:.3f} wide", fontsize=10)
+        return f"{n_runs} runs, {n_resamples} resamples: the 80% interval of a is {view.widths['a']:.3f} wide"
 
-    moving = [bars, *edges, ax.title]
+    moving = [bars, *edges]
     return Explorer("Bootstrap intervals of the frontier exponent", controls, draw, fig, moving=moving)

@@ -37,8 +37,7 @@ def emergence_explorer():
         top = max(1.0, view.values.max() * 1.05)
         ax_metric.set_ylim(-0.03 * top, top)
         ax_metric.set_ylabel(view.metric)
-        ax_metric.set_title(f"{view.metric}, {view.length} tokens: flat for the first "
-                            f"{view.flat_decades:.1f} decades", fontsize=10)
+        return f"{view.metric}, {view.length} tokens: flat for the first {view.flat_decades:.1f} decades"
 
-    moving = [loss_line, metric_line, ax_metric.title]
+    moving = [loss_line, metric_line]
     return Explorer("Emergence from a smooth loss", controls, draw, fig, moving=moving)

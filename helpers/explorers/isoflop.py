@@ -48,7 +48,6 @@ def isoflop_bias_explorer(law=EPOCH_REFIT, budget=1e21):
         samples.set_data(fit.sizes, fit.losses)
         vertex.set_xdata([fit.N_vertex] * 2)
         error = signed_percent(10 ** fit.error_decades - 1, decimals=1)
-        ax.set_title(f"C = {budget:.0e} FLOP: the parabola's minimum is {error} off the true optimum",
-                     fontsize=10)
+        return f"C = {budget:.0e} FLOP: the parabola's minimum is {error} off the true optimum"
 
-    return Explorer("IsoFLOP grid bias", controls, draw, fig, moving=[parabola, samples, vertex, ax.title])
+    return Explorer("IsoFLOP grid bias", controls, draw, fig, moving=[parabola, samples, vertex])

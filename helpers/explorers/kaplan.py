@@ -33,7 +33,6 @@ def kaplan_explorer():
     for ax in (ax_d, ax_n):
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize=9)
 
-    headline = fig.suptitle("", fontsize=11)
     # Fixed axes over every setting the sliders allow, so a change moves the curves, not the axes.
     corners = [kaplan_joint_view(n, d) for n in (controls["log10_N"].min, controls["log10_N"].max)
                for d in (controls["log10_D"].min, controls["log10_D"].max)]
@@ -53,8 +52,7 @@ def kaplan_explorer():
         curve_n.set_data(view.N_grid, view.loss_vs_N)
         limit_n.set_ydata([view.loss_no_size_limit] * 2)
         point_n.set_data([view.N], [view.loss])
-        headline.set_text(f"L = {view.loss:.3f} nats/token; {view.penalty:.1%} above the infinite-data loss "
-                          f"for this N")
+        return f"L = {view.loss:.3f} nats/token; {view.penalty:.1%} above the infinite-data loss for this N"
 
-    moving = [curve_d, limit_d, needed, point_d, curve_n, limit_n, point_n, headline]
+    moving = [curve_d, limit_d, needed, point_d, curve_n, limit_n, point_n]
     return Explorer("Kaplan et al. 2020's L(N, D)", controls, draw, fig, moving=moving)

@@ -12,7 +12,7 @@ __all__ = ["lab_explorer"]
 def lab_explorer(law, N, D, loss, max_tokens):
     """A compute-budget slider; plots the fitted law's loss against model size at that budget
     (an IsoFLOP profile), its compute-optimal size, and the measured runs whose compute is within
-    30% of the budget; the title gives the predicted loss and the split.  Introduced in 09.
+    30% of the budget; the caption gives the predicted loss and the split.  Introduced in 09.
 
     law: the ChinchillaLaw fitted to the runs. N (params), D (bytes), loss (nats/byte): the runs.
     max_tokens: training bytes in one epoch of the corpus (longer runs would repeat text).
@@ -42,8 +42,7 @@ def lab_explorer(law, N, D, loss, max_tokens):
         ax.set_ylim(*log_limits(shown[shown < 3 * shown.min()]))
         where = "" if view.inside_runs else " (beyond your runs: an extrapolation)"
         epoch = "" if view.within_data else "; D_opt exceeds one epoch of the corpus"
-        ax.set_title(f"C = {view.budget:.1e} FLOP{where}: N_opt = {view.N_opt:,.0f}, D_opt = {view.D_opt:,.0f} "
-                     f"({view.tokens_per_parameter:.1f} bytes/parameter), loss {view.loss_opt:.3f}{epoch}",
-                     fontsize=9, wrap=True)
+        return (f"C = {view.budget:.1e} FLOP{where}: N_opt = {view.N_opt:,.0f}, D_opt = {view.D_opt:,.0f} "
+                f"({view.tokens_per_parameter:.1f} bytes/parameter), loss {view.loss_opt:.3f}{epoch}")
 
-    return Explorer("Your law at a budget", controls, draw, fig, moving=[profile, beyond, runs, optimum, ax.title])
+    return Explorer("Your law at a budget", controls, draw, fig, moving=[profile, beyond, runs, optimum])

@@ -36,22 +36,22 @@ def power_law_explorer():
         truth_line.set_data(demo.grid, demo.truth)
         target.set_xdata([demo.x_target, demo.x_target])
         curves = [demo.y, demo.truth]
-        title = []
+        caption = []
         for name, line, curve, error, fitted in (
                 ("log", log_line, demo.log_fit, demo.log_error, demo.log_alpha),
                 ("linear", linear_line, demo.linear_fit, demo.linear_error, demo.linear_alpha)):
             if curve is None:
                 line.set_data([], [])
-                title.append(f"{name} fit: none (the data do not fall)")
+                caption.append(f"{name} fit: none (the data do not fall)")
             else:
                 line.set_data(demo.grid, curve)
                 curves.append(curve)
-                title.append(f"{name} fit {signed_percent(error)} (α={fitted:.3f})")
+                caption.append(f"{name} fit {signed_percent(error)} (α={fitted:.3f})")
         ax.set_xlim(*log_limits(demo.grid, step=0.5, pad=1.5))
         ax.set_ylim(*log_limits(np.concatenate(curves), step=0.5, pad=1.5))
-        ax.set_title("at the dotted line: " + ", ".join(title), fontsize=10)
+        return "at the dotted line: " + ", ".join(caption)
 
     rows = [ipw.HBox([ipw.VBox([controls["alpha"], controls["noise"]]),
                       ipw.VBox([controls["fit_decades"], controls["seed"]])])]
-    moving = [points, truth_line, log_line, linear_line, target, ax.title]
+    moving = [points, truth_line, log_line, linear_line, target]
     return Explorer("Fitting a power law in log and linear space", controls, draw, fig, rows, moving)

@@ -48,9 +48,9 @@ def reconcile_explorer():
         fitted.set_data(inside, comparison.range_line(inside))
         ax.set_xlim(comparison.C[0], comparison.C[-1])
         ax.set_ylim(*log_limits(comparison.N_opt, step=1.0, pad=2))
-        ax.set_title(f"N_E from {10 ** low:.2g} to {10 ** high:.2g}: slope {comparison.range_exponent:.3f}; "
-                     f"asymptotic {comparison.asymptotic_exponent:.3f}", fontsize=10)
+        return (f"N_E from {10 ** low:.2g} to {10 ** high:.2g}: slope {comparison.range_exponent:.3f}; "
+                f"asymptotic {comparison.asymptotic_exponent:.3f}")
 
     rows = [ipw.HBox([controls["law_name"], controls["aspect_ratio"]]), controls["log10_range"]]
     return Explorer("Kaplan's frontier from a Chinchilla-form law", controls, draw, fig, rows,
-                    moving=[frontier, fitted, ax.title])
+                    moving=[frontier, fitted])

@@ -10,7 +10,7 @@ __all__ = ["henighan_explorer"]
 
 def henighan_explorer():
     """A drop-down over Henighan et al. 2020's modalities; plots L(N) and L(C) with their
-    irreducible losses and gives the exponents in the titles.  Introduced in 02.
+    irreducible losses and gives the exponents in the caption.  Introduced in 02.
 
     Returns an Explorer.
     """
@@ -40,10 +40,10 @@ def henighan_explorer():
             ax.legend(loc="upper right")
         floor_n = f"L_inf = {curves.law_N.E:g}" if curves.law_N.E > 0 else "no floor"
         floor_c = f"L_inf = {curves.law_C.E:g}" if curves.law_C.E > 0 else "no floor"
-        ax_n.set_title(f"alpha_N = {curves.law_N.alpha:g}, {floor_n}", fontsize=10)
-        ax_c.set_title(f"alpha_C = {curves.law_C.alpha:g}, {floor_c}", fontsize=10)
         ax_n.set_xlabel(f"N (non-embedding parameters), {domain}")
         ax_c.set_xlabel(f"C (PF-days), {domain}")
+        return (f"{domain}: L(N) with alpha_N = {curves.law_N.alpha:g}, {floor_n}; "
+                f"L(C) with alpha_C = {curves.law_C.alpha:g}, {floor_c}")
 
-    moving = [artist for _, line, floor in panels for artist in (line, floor)] + [ax_n.title, ax_c.title]
+    moving = [artist for _, line, floor in panels for artist in (line, floor)]
     return Explorer("Henighan et al. 2020's laws by modality", controls, draw, fig, moving=moving)
