@@ -14,3 +14,14 @@ def test_benchmark_script_runs_and_reports(capsys):
     assert "speed-up:" in out and "bootstrap_chinchilla, 50 resamples" in out
     assert ratio > 0
     assert objective_gap <= 1e-9  # no worse than the grid's optimum, even on this subset
+
+
+def test_redraw_benchmark_times_compute_and_render_apart(capsys):
+    module = load_script(SCRIPT.parent / "bench_explorer_redraw.py")
+    rows = module.main(["04", "08", "--changes", "4"])
+    out = capsys.readouterr().out
+    assert {row["control"] for row in rows} == {"n_layer", "d_model", "n_ctx", "vocab_size", "law_name",
+                                                "log10_range", "aspect_ratio"}
+    for row in rows:
+        assert 0 < row["compute_s"] <= row["median_s"] <= row["max_s"]
+        assert row["render_s"] >= 0 and f"{row['control'][:16]:16}" in out

@@ -281,10 +281,10 @@ def _png_bytes(canvas):
     rgba = np.asarray(canvas.buffer_rgba())  # (height, width, 4) uint8
     height, width = rgba.shape[:2]
     rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # each row: filter byte 0, then RGB
-    rows[:, 1:] = rgba[:, :, :3].reshape(height, 3 * width)
+    rows[:, 1:].reshape(height, width, 3)[...] = rgba[:, :, :3]  # one copy, through a view of rows
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, truecolour, no interlace
     return b"".join([b"\x89PNG\r\n\x1a\n", _png_chunk(b"IHDR", header),
-                     _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)), _png_chunk(b"IEND", b"")])
+                     _png_chunk(b"IDAT", zlib.compress(rows, 1)), _png_chunk(b"IEND", b"")])
 
 
 def _png_chunk(kind, payload):

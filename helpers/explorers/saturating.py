@@ -32,12 +32,16 @@ def henighan_explorer():
             line.set_data(x, y)
             floor.set_ydata([law.E, law.E])
             floor.set_visible(law.E > 0)
-            # The legend lists the irreducible loss only where the table gives one.
+            # The legend lists the irreducible loss only where the table gives one (and is made
+            # again only when that changes: making a legend takes longer than the rest of a redraw).
             floor.set_label("irreducible loss" if law.E > 0 else "_nolegend_")
             low = min(y.min(), law.E) if law.E > 0 else y.min()
             ax.set_xlim(x[0], x[-1])
             ax.set_ylim(low / 1.1, y.max() * 1.1)
-            ax.legend(loc="upper right")
+            entries = [line.get_label()] + (["irreducible loss"] if law.E > 0 else [])
+            legend = ax.get_legend()
+            if legend is None or [t.get_text() for t in legend.get_texts()] != entries:
+                ax.legend(loc="upper right")
         floor_n = f"L_inf = {curves.law_N.E:g}" if curves.law_N.E > 0 else "no floor"
         floor_c = f"L_inf = {curves.law_C.E:g}" if curves.law_C.E > 0 else "no floor"
         ax_n.set_xlabel(f"N (non-embedding parameters), {domain}")

@@ -54,6 +54,8 @@ LAB_OVERRIDES = {
     "@jupyterlab/apputils-extension:notification": {"checkForUpdates": False, "fetchNews": "false"},
     "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
     "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+    # As make install sets it for learners: a saved notebook keeps its widgets' state.
+    "@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": True},
 }
 LAB_OFFLINE_FLAGS = [
     "--LabApp.news_url=None",
@@ -826,6 +828,23 @@ class NotebookPage:
                 pass
             raise HarnessError(f"{self.name}: Run All Cells stopped at an error: "
                                f"{where or 'see ' + str(self.out_dir / 'notebook.jpg')}")
+
+    def save(self):
+        """File > Save Notebook; returns once the file on disk carries the widgets' state."""
+        before = self.path.stat().st_mtime_ns
+        self.lab.menu("File", "Save Notebook")
+        deadline = time.monotonic() + self.timeouts.action
+        while time.monotonic() < deadline:
+            if self.path.stat().st_mtime_ns != before:
+                try:
+                    saved = json.loads(self.path.read_text(encoding="utf-8"))
+                except ValueError:  # caught mid-write
+                    saved = {}
+                if saved.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state"):
+                    return
+            self.page.wait_for_timeout(100)
+        raise HarnessError(f"{self.name}: File > Save Notebook did not write the widgets' state within "
+                           f"{self.timeouts.action:.0f} s")
 
     def forbidden_text(self):
         """None, or where on the page 'Traceback' or 'Error displaying widget' shows."""

@@ -4,6 +4,8 @@ control of every explorer redraws it, without tracebacks, within bounded time.
 The contract notebook under fixtures/ runs first: it checks the harness itself on explorers with
 every kind of control.  Screenshots: build/browser/NAME/; latencies: build/browser/latency.json.
 """
+import shutil
+
 import harness
 import pytest
 
@@ -62,3 +64,37 @@ def test_every_control_redraws_its_explorer(notebook, latency_log):
         pytest.fail("\n".join(failures), pytrace=False)
     if not explorers:
         pytest.skip(f"{notebook.name} has no explorer")
+
+
+def test_a_saved_notebook_reopens_with_its_figures(lab):
+    """A learner runs notebook 01, saves it and opens it again: every explorer shows its last figure
+    (JupyterLab saves the widgets' state with the notebook), never 'Error displaying widget'."""
+    source = harness.course_notebooks()[0]
+    copy = harness.BUILD / "saved" / source.name  # under the served root, outside the course
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, copy)
+    notebook = lab.open(copy)
+    notebook.run_all()
+    notebook.wait_explorers_ready()
+    ran = notebook.explorers().count()
+    notebook.save()
+    notebook.open()  # closes it (nothing to discard) and opens the saved file
+    failures = []
+    shown = notebook.explorers()
+    try:  # the views are made again from the saved state once the widget manager has read it
+        notebook.page.wait_for_function(f"() => document.querySelectorAll('.course-explorer').length >= {ran}",
+                                        timeout=notebook.timeouts.redraw * 1000)
+    except Exception:  # noqa: BLE001
+        failures.append(f"{ran} explorer(s) after Run All but {shown.count()} after saving and reopening")
+    for i in range(shown.count()):
+        try:
+            notebook.page.wait_for_function(harness.FIGURE_READY_JS, arg=shown.nth(i).element_handle(),
+                                            timeout=notebook.timeouts.redraw * 1000)
+        except Exception:  # noqa: BLE001
+            failures.append(f"explorer #{i + 1}: no figure after reopening")
+    bad = notebook.forbidden_text()
+    if bad:
+        failures.append(f"after reopening: {bad}")
+    notebook.screenshot_notebook("reopened.jpg")
+    if failures:
+        pytest.fail(f"{notebook.name} saved and reopened: " + "; ".join(failures), pytrace=False)
