@@ -114,7 +114,10 @@ def _inference_tokens(value):
 
 
 def smallest_model(law, target_loss):
-    """The N below which no amount of data reaches target_loss: (A / (target_loss - E))**(1/alpha).  Introduced in 11."""
+    """The N below which no amount of data reaches target_loss.  Introduced in 11.
+
+    (A / (target_loss - E))**(1/alpha) parameters: the loss of infinite data at this size.
+    """
     law = _checked_law(law)
     return (law.A / _reducible(law, target_loss)) ** (1.0 / law.alpha)
 
@@ -256,7 +259,7 @@ DEMAND_RANGE = (1e8, 1e17)  # tokens: the explorer's demand axis
 
 
 def demand_view(law, reference_params, inference_tokens, *, points=200, demand_points=100):
-    """Notebook 11's explorer: the target is the loss of the compute-optimal model of reference_params.  Introduced in 11.
+    """What notebook 11's explorer draws; the target is the compute-optimal loss at reference_params.  Introduced in 11.
 
     law: ChinchillaLaw. reference_params: positive (parameters). inference_tokens: >= 0 (tokens).
     points: sizes on the cost curve (>= 10). demand_points: optima traced from 1e8 to 1e17

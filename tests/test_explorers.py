@@ -11,8 +11,19 @@ import ipywidgets as ipw
 import numpy as np
 import pytest
 
-from helpers import (approaches, datasets, explorers, fitting, henighan, inference, kaplan, laws, metrics, reconcile,
-                     synthetic)
+from helpers import (
+    approaches,
+    datasets,
+    explorers,
+    fitting,
+    henighan,
+    inference,
+    kaplan,
+    laws,
+    metrics,
+    reconcile,
+    synthetic,
+)
 from helpers.explorers import _wiring
 from helpers.explorers.reconcile import DEFAULT_RANGE
 
