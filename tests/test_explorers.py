@@ -12,7 +12,19 @@ import ipywidgets as ipw
 import numpy as np
 import pytest
 
-from helpers import approaches, datasets, explorers, fitting, henighan, kaplan, laws, metrics, reconcile, synthetic
+from helpers import (
+    approaches,
+    datasets,
+    explorers,
+    fitting,
+    henighan,
+    inference,
+    kaplan,
+    laws,
+    metrics,
+    reconcile,
+    synthetic,
+)
 from helpers.explorers import _wiring
 from helpers.explorers.reconcile import DEFAULT_RANGE
 
@@ -41,6 +53,7 @@ BUILDERS = {
     "07": lambda: explorers.bootstrap_explorer(*_simulated_runs()),
     "08": lambda: explorers.reconcile_explorer(),
     "09": lambda: explorers.lab_explorer(*_lab_arguments()),
+    "11": lambda: explorers.inference_explorer(),
 }
 
 # Settings an explorer deliberately refuses, with the words it must use.
@@ -314,4 +327,25 @@ def test_lab_explorer_shows_the_law_and_the_runs_near_the_budget():
     np.testing.assert_allclose(runs.get_xdata(), N[view.near])
     assert f"loss {view.loss_opt:.3f}" in explorer.caption.value and "extrapolation" not in explorer.caption.value
     explorer.controls["log10_budget"].value = explorer.controls["log10_budget"].max
+    assert "extrapolation" in explorer.caption.value
+
+
+def test_inference_explorer_draws_the_demand_view_and_flags_extrapolation():
+    explorer = explorers.inference_explorer()
+    ax_cost, ax_ratio = explorer.figure.axes
+    # The default setting is Sardana et al.'s Figure 1 example under the constants that reproduce it.
+    assert explorer.controls["reference_params"].value == 13e9
+    assert "cheapest 6.97B on 1.25T tokens" in explorer.caption.value and "(17.4%)" in explorer.caption.value
+    explorer.apply(law_name="Epoch AI refit", reference_params=7e10, inference_tokens=1e14)
+    view = inference.demand_view(laws.EPOCH_REFIT, 7e10, 1e14)
+    lines = {line.get_label(): line for line in ax_cost.get_lines()}
+    np.testing.assert_allclose(lines["total"].get_ydata(), view.train_flops + view.inference_flops)
+    np.testing.assert_allclose(lines["cheapest model"].get_xdata(), [view.optimum.N])
+    low, high = ax_cost.get_ylim()
+    assert low < view.optimum.inference_flops and view.optimum.total_flops < high
+    path = {line.get_label(): line for line in ax_ratio.get_lines()}["cheapest model"]
+    np.testing.assert_allclose(path.get_ydata(), view.best_tokens_per_parameter)
+    assert f"({view.optimum.fraction_saved:.1%})" in explorer.caption.value
+    assert "extrapolation" not in explorer.caption.value
+    explorer.apply(reference_params=1e8, inference_tokens=1e17)
     assert "extrapolation" in explorer.caption.value
