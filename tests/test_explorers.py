@@ -11,7 +11,19 @@ import ipywidgets as ipw
 import numpy as np
 import pytest
 
-from helpers import approaches, datasets, explorers, fitting, henighan, kaplan, laws, metrics, reconcile, synthetic
+from helpers import (
+    approaches,
+    datasets,
+    explorers,
+    fitting,
+    henighan,
+    kaplan,
+    laws,
+    metrics,
+    reconcile,
+    synthetic,
+    testtime,
+)
 from helpers.explorers import _wiring
 from helpers.explorers.reconcile import DEFAULT_RANGE
 
@@ -40,6 +52,7 @@ BUILDERS = {
     "07": lambda: explorers.bootstrap_explorer(*_simulated_runs()),
     "08": lambda: explorers.reconcile_explorer(),
     "09": lambda: explorers.lab_explorer(*_lab_arguments()),
+    "12": lambda: explorers.sampling_explorer(),
 }
 
 # Settings an explorer deliberately refuses, with the words it must use.
@@ -278,3 +291,19 @@ def test_lab_explorer_shows_the_law_and_the_runs_near_the_budget():
     assert f"loss {view.loss_opt:.3f}" in ax.get_title() and "extrapolation" not in ax.get_title()
     explorer.controls["log10_budget"].value = explorer.controls["log10_budget"].max
     assert "extrapolation" in ax.get_title()
+
+
+def test_sampling_explorer_draws_the_view_and_its_plateaus():
+    explorer = explorers.sampling_explorer()
+    ax_acc, ax_log = explorer.figure.axes
+    lines = {line.get_label(): line for line in ax_acc.get_lines()}
+    explorer.apply(alpha=10 ** -0.5, k=1000.0, false_positive=0.1)
+    expected = testtime.repeated_sampling_view(10 ** -0.5, 0.0, 1000, 0.1)
+    np.testing.assert_allclose(lines["majority vote"].get_ydata(), expected.majority)
+    np.testing.assert_allclose(lines["verifier selection"].get_ydata(), expected.verifier)
+    assert f"coverage {expected.coverage_at_k:.2f}" in ax_acc.get_title() and "k = 1,000" in ax_acc.get_title()
+    assert "(power law: -0.32)" in ax_log.get_title()
+    explorer.controls["floor"].value = 0.01  # no left tail: -log coverage plunges below the axes
+    assert "below -10" in ax_log.get_title()
+    neg_log = ax_log.get_lines()[0].get_ydata()
+    assert neg_log.min() >= ax_log.get_ylim()[0] and len(neg_log) < len(expected.k)
