@@ -22,9 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
+from helpers import datasets
 from helpers._validate import as_positive_array, finite_scalar, positive_int, positive_scalar
 
-__all__ = ["fitted_coverage", "samples_for_coverage", "coverage", "neg_log_coverage", "first_success",
+__all__ = ["brown_fit", "fitted_coverage", "samples_for_coverage", "coverage", "neg_log_coverage", "first_success",
            "sampled_coverage", "verifier_success", "verifier_limit", "majority_vote", "majority_limit",
            "local_exponent", "Difficulty", "flops_matched_budget", "sampling_beats_larger_model",
            "RepeatedSamplingView", "repeated_sampling_view", "SAMPLE_GRID", "WRONG_SHARE", "FALSE_NEGATIVE",
@@ -69,6 +70,20 @@ def _negative_scalar(name, value):
     if x >= 0:
         raise ValueError(f"{name} must be negative, got {x}")
     return x
+
+
+def brown_fit(model, benchmark):
+    """(a, b) of Brown et al. 2024's fitted coverage curve for one model and benchmark.  Introduced in 12.
+
+    model, benchmark: as named in datasets/brown2024_coverage_fits.csv (e.g. "Llama-3-8B-Instruct",
+    "MATH"). Returns (a, b) as floats.
+    """
+    fits = datasets.load("brown2024_coverage_fits")
+    pairs = list(zip(fits["model"], fits["benchmark"]))
+    if (model, benchmark) not in pairs:
+        raise ValueError(f"model and benchmark must be one of the fitted pairs {pairs}, got {(model, benchmark)}")
+    row = pairs.index((model, benchmark))
+    return float(fits["a"][row]), float(fits["b"][row])
 
 
 def fitted_coverage(k, a, b):

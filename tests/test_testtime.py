@@ -8,13 +8,6 @@ from helpers import datasets, testtime
 K_DECADES = np.array([1.0, 10.0, 100.0, 1e3, 1e4])
 
 
-def _brown(model, benchmark):
-    fits = datasets.load("brown2024_coverage_fits")
-    rows = [i for i in range(len(fits)) if fits["model"][i] == model and fits["benchmark"][i] == benchmark]
-    assert len(rows) == 1
-    return fits["a"][rows[0]], fits["b"][rows[0]]
-
-
 def _snell():
     table = datasets.load("snell2024_flops_matching")
     value = dict(zip(table["name"], table["value"]))
@@ -24,16 +17,22 @@ def _snell():
 
 def test_brown_fitted_curve_reproduces_the_printed_coverages():
     # exp(-1.33 k^-0.43) at k = 1, 10, 100, 1e3, 1e4, to the precision the facts print them.
-    a, b = _brown("Llama-3-8B-Instruct", "MATH")
+    a, b = testtime.brown_fit("Llama-3-8B-Instruct", "MATH")
     coverage = testtime.fitted_coverage(K_DECADES, a, b)
     printed = [(0.264, 3), (0.61, 2), (0.83, 2), (0.93, 2), (0.975, 3)]
     for value, (expected, decimals) in zip(coverage, printed):
         assert round(float(value), decimals) == expected
 
 
+def test_brown_fit_reads_one_row_and_names_the_pairs():
+    assert testtime.brown_fit("Llama-3-70B-Instruct", "MATH") == (-0.75, -0.46)
+    with pytest.raises(ValueError, match="model and benchmark must be one of the fitted pairs"):
+        testtime.brown_fit("Llama-3-70B-Instruct", "GSM8K")
+
+
 def test_samples_for_coverage_inverts_the_fitted_curve():
     for model, benchmark in (("Llama-3-8B-Instruct", "MATH"), ("Llama-3-70B-Instruct", "CodeContests")):
-        a, b = _brown(model, benchmark)
+        a, b = testtime.brown_fit(model, benchmark)
         for k in (1.0, 37.0, 5000.0):
             target = float(testtime.fitted_coverage(k, a, b))
             assert testtime.samples_for_coverage(target, a, b) == pytest.approx(k, rel=1e-9)
