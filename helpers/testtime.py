@@ -274,9 +274,10 @@ class Difficulty:
     """A distribution of single-attempt success p over problems.  Introduced in 12.
 
     p = floor + (1 - floor) * X with X ~ Beta(alpha, beta). With floor = 0 the density near p = 0
-    is a power law, p**(alpha - 1): a heavy left tail when alpha is small, and -log(coverage)
-    tends to the power law prefactor * k**(-alpha). A floor > 0 leaves no problem below p = floor
-    (no left tail): the failure rate then falls at least as fast as (1 - floor)**k, exponentially.
+    is a power law, p**(alpha - 1): a heavy left tail when alpha is small, and 1 - coverage (so
+    also -log coverage) tends to the power law power_law_prefactor * k**(-alpha). A floor > 0
+    leaves no problem below p = floor (no left tail): the failure rate then falls at least as fast
+    as (1 - floor)**k, exponentially.
     alpha, beta: positive shape parameters. floor: in [0, 1).
     """
     alpha: float
@@ -313,7 +314,8 @@ class Difficulty:
 
     @property
     def power_law_prefactor(self):
-        """Gamma(alpha + beta) / Gamma(beta): with no floor, -log coverage ~ this * k**(-alpha) for large k."""
+        """Gamma(alpha + beta) / Gamma(beta): with no floor, the failure rate 1 - coverage, and with it
+        -log coverage, tends to this * k**(-alpha) for large k."""
         return float(np.exp(special.gammaln(self.alpha + self.beta) - special.gammaln(self.beta)))
 
     def sample(self, n, seed):
