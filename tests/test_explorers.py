@@ -24,6 +24,7 @@ from helpers import (
     metrics,
     reconcile,
     synthetic,
+    testtime,
 )
 from helpers.explorers import _wiring
 from helpers.explorers.reconcile import DEFAULT_RANGE
@@ -54,6 +55,7 @@ BUILDERS = {
     "08": lambda: explorers.reconcile_explorer(),
     "09": lambda: explorers.lab_explorer(*_lab_arguments()),
     "11": lambda: explorers.inference_explorer(),
+    "12": lambda: explorers.sampling_explorer(),
 }
 
 # Settings an explorer deliberately refuses, with the words it must use.
@@ -349,3 +351,19 @@ def test_inference_explorer_draws_the_demand_view_and_flags_extrapolation():
     assert "extrapolation" not in explorer.caption.value
     explorer.apply(reference_params=1e8, inference_tokens=1e17)
     assert "extrapolation" in explorer.caption.value
+
+
+def test_sampling_explorer_draws_the_view_and_its_plateaus():
+    explorer = explorers.sampling_explorer()
+    ax_acc, ax_log = explorer.figure.axes
+    lines = {line.get_label(): line for line in ax_acc.get_lines()}
+    explorer.apply(alpha=10 ** -0.5, k=1000.0, false_positive=0.1)
+    expected = testtime.repeated_sampling_view(10 ** -0.5, 0.0, 1000, 0.1)
+    np.testing.assert_allclose(lines["majority vote"].get_ydata(), expected.majority)
+    np.testing.assert_allclose(lines["verifier selection"].get_ydata(), expected.verifier)
+    assert f"coverage {expected.coverage_at_k:.2f}" in explorer.caption.value and "k = 1,000" in explorer.caption.value
+    assert "(power law: -0.32)" in explorer.caption.value
+    explorer.controls["floor"].value = 0.01  # no left tail: -log coverage plunges below the axes
+    assert "below -10" in explorer.caption.value
+    neg_log = ax_log.get_lines()[0].get_ydata()
+    assert neg_log.min() >= ax_log.get_ylim()[0] and len(neg_log) < len(expected.k)

@@ -14,6 +14,7 @@ Each explorer's science is a pure function in its topic module, tested without i
 | 08 | ``reconcile_explorer()`` | ``reconcile.compare_frontiers`` |
 | 09 | ``lab_explorer(law, N, D, loss, max_tokens)`` | ``approaches.budget_view`` |
 | 11 | ``inference_explorer()`` | ``inference.demand_view`` |
+| 12 | ``sampling_explorer()`` | ``testtime.repeated_sampling_view`` |
 """
 from helpers.explorers._wiring import Explorer
 from helpers.explorers.architecture import architecture_explorer
@@ -26,7 +27,8 @@ from helpers.explorers.lab import lab_explorer
 from helpers.explorers.power_laws import power_law_explorer
 from helpers.explorers.reconcile import reconcile_explorer
 from helpers.explorers.saturating import henighan_explorer
+from helpers.explorers.testtime import sampling_explorer
 
 __all__ = ["Explorer", "power_law_explorer", "henighan_explorer", "emergence_explorer", "architecture_explorer",
            "kaplan_explorer", "isoflop_bias_explorer", "bootstrap_explorer", "reconcile_explorer", "lab_explorer",
-           "inference_explorer"]
+           "inference_explorer", "sampling_explorer"]
