@@ -11,7 +11,7 @@ import ipywidgets as ipw
 import numpy as np
 import pytest
 
-from helpers import approaches, datasets, explorers, fitting, henighan, kaplan, laws, metrics, reconcile, synthetic
+from helpers import approaches, datalimits, datasets, explorers, fitting, henighan, kaplan, laws, metrics, reconcile, synthetic
 from helpers.explorers import _wiring
 from helpers.explorers.reconcile import DEFAULT_RANGE
 
@@ -40,6 +40,7 @@ BUILDERS = {
     "07": lambda: explorers.bootstrap_explorer(*_simulated_runs()),
     "08": lambda: explorers.reconcile_explorer(),
     "09": lambda: explorers.lab_explorer(*_lab_arguments()),
+    "10": lambda: explorers.data_constrained_explorer(),
 }
 
 # Settings an explorer deliberately refuses, with the words it must use.
@@ -278,3 +279,22 @@ def test_lab_explorer_shows_the_law_and_the_runs_near_the_budget():
     assert f"loss {view.loss_opt:.3f}" in ax.get_title() and "extrapolation" not in ax.get_title()
     explorer.controls["log10_budget"].value = explorer.controls["log10_budget"].max
     assert "extrapolation" in ax.get_title()
+
+
+def test_data_constrained_explorer_draws_the_view():
+    explorer = explorers.data_constrained_explorer()
+    ax, ax_value = explorer.figure.axes
+    explorer.apply(U=10 ** 10.0, C=1e23)
+    view = datalimits.data_limit_view(1e23, 1e10)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    np.testing.assert_allclose(lines["with U unique tokens"].get_ydata(), view.loss_constrained)
+    np.testing.assert_allclose(lines["best split"].get_xdata(), [view.constrained.N])
+    assert f"{view.constrained.epochs:.3g} epochs" in ax.get_title()
+    assert f"loss {view.constrained.loss:.3f} vs {view.unlimited.loss:.3f}" in ax.get_title()
+    assert f"below loss {view.floor:.3f}" in ax_value.get_title()
+    # Plenty of data: no penalty, and the best split uses less than one epoch.
+    explorer.apply(U=1e13, C=1e20)
+    assert "(0.0%)" in ax.get_title() and "worth 100% of fresh ones" in ax_value.get_title()
+    # So little data that the best split repeats it beyond the axis: marked at the edge, said so.
+    explorer.apply(U=1e8, C=1e26)
+    assert "off the axis" in ax_value.get_title() or explorer.error is None
