@@ -87,7 +87,8 @@ def test_effective_data_is_linear_to_one_epoch_then_saturates():
     assert value[1] / 4 > 0.9 and LAW.effective_data(40 * U, U) / (40 * U) < 0.4
     # The k-th repeated epoch's marginal value is exp(-R/R*): half at R = R* ln 2.
     r_half = LAW.R_D_star * np.log(2)
-    slope = (LAW.effective_data((1 + r_half + 1e-6) * U, U) - LAW.effective_data((1 + r_half - 1e-6) * U, U)) / (2e-6 * U)
+    above, below = (LAW.effective_data((1 + r_half + h) * U, U) for h in (1e-6, -1e-6))
+    slope = (above - below) / (2e-6 * U)
     assert slope == pytest.approx(0.5, rel=1e-6)
 
 
@@ -146,11 +147,14 @@ def test_exact_optimiser_never_worse_than_the_grid_on_200_random_pairs():
     for c, u in zip(C, U):
         exact = datalimits.optimal_allocation(LAW, c, u)
         grid = datalimits.optimal_allocation_grid(LAW, c, u)
-        assert exact.loss <= grid.loss, (c, u, exact, grid)
+        # Never worse, to the resolution of the comparison: where the loss has reached its floor
+        # both searches land on the same number up to rounding, a few units in the last place
+        # that can differ between CPUs' exp; 4 ulp of the loss (about 2e-15 nats) is allowed.
+        assert exact.loss <= grid.loss + 4 * np.spacing(grid.loss), (c, u, exact, grid)
         gains.append(grid.loss - exact.loss)
     gains = np.array(gains)
     # Most pairs improve a little: the grid's 0.4% steps in N cost well under a micro-nat.
-    assert np.count_nonzero(gains > 0) >= 150
+    assert np.count_nonzero(gains > 1e-14) >= 150
     assert gains.max() < 1e-6
 
 

@@ -6,9 +6,11 @@ from helpers import plots
 from helpers.datalimits import MUENNIGHOFF_2023, data_limit_view
 from helpers.explorers._wiring import Explorer, figure, log_limits, signed_percent, slider
 
-__all__ = ["data_constrained_explorer", "EPOCH_AXIS"]
+__all__ = ["data_constrained_explorer", "EPOCH_AXIS", "FLOOR_GAP"]
 
 EPOCH_AXIS = (0.1, 1e4)  # the right panel's epochs; an optimum outside is marked at the edge
+LOSS_STEP = 0.05  # the loss axis snaps to multiples of this (nats/token), so most redraws keep it
+FLOOR_GAP = 1e-4  # nats/token: a best loss this close to the floor is "at the floor"
 
 
 def data_constrained_explorer(law=MUENNIGHOFF_2023):
@@ -30,7 +32,9 @@ def data_constrained_explorer(law=MUENNIGHOFF_2023):
     best_limited, = ax.plot([], [], "o", color="#0072B2", markersize=7, label="best split")
     best_unlimited, = ax.plot([], [], "s", color="0.35", markersize=6, markerfacecolor="none",
                               label="best split, unlimited")
-    plots.loglog(ax, "N (parameters) at fixed C", "loss (nats/token)", mathtext=False)
+    plots.log_scale(ax, y=False, mathtext=False)
+    ax.set_xlabel("N (parameters) at fixed C")
+    ax.set_ylabel("loss (nats/token)")
     ax.legend(loc="upper right", fontsize=8)
 
     epochs = np.geomspace(*EPOCH_AXIS, 200)
@@ -53,16 +57,19 @@ def data_constrained_explorer(law=MUENNIGHOFF_2023):
         best_unlimited.set_data([view.unlimited.N], [view.unlimited.loss])
         ax.set_xlim(*log_limits(view.sizes, step=0.5, pad=1.0))
         shown = np.concatenate([view.loss_constrained, view.loss_unlimited])
-        ax.set_ylim(*log_limits(shown[shown < 1.5 * shown.min()], step=0.02))
+        shown = shown[shown < 1.5 * shown.min()]
+        ax.set_ylim(np.floor(shown.min() / LOSS_STEP) * LOSS_STEP, np.ceil(shown.max() / LOSS_STEP) * LOSS_STEP)
         best = view.constrained
-        ax.set_title(f"C = {C:.2g} FLOP, U = {U:.2g} tokens: best N = {best.N:.2g}, D = {best.D:.2g} "
+        ax.set_title(f"C = {C:.2g} FLOP, U = {U:.2g} tokens: best N = {best.N:.2g}, D = {best.D:.2g}\n"
                      f"({best.epochs:.3g} epochs); loss {best.loss:.3f} vs {view.unlimited.loss:.3f} with "
-                     f"unlimited data ({signed_percent(view.relative_penalty, 1)})", fontsize=9, wrap=True)
+                     f"unlimited data ({signed_percent(view.relative_penalty, 1)})", fontsize=9)
         shown_epochs = float(np.clip(best.epochs, *EPOCH_AXIS))
         marker.set_data([shown_epochs], [float(law.effective_data(best.D, U) / best.D)])
         edge = "" if shown_epochs == best.epochs else " (off the axis: marked at its edge)"
+        floor = (f"at the floor {view.floor:.3f}: more compute buys nothing" if best.loss - view.floor < FLOOR_GAP
+                 else f"no compute gets below loss {view.floor:.3f}")
         ax_value.set_title(f"the best split's tokens are worth {float(law.effective_data(best.D, U) / best.D):.0%} "
-                           f"of fresh ones{edge}; no compute gets below loss {view.floor:.3f}", fontsize=9, wrap=True)
+                           f"of fresh ones{edge};\n{floor}", fontsize=9)
 
     return Explorer("Compute and unique data", controls, draw, fig,
                     moving=[limited, unlimited, best_limited, best_unlimited, marker, ax.title, ax_value.title])
