@@ -35,7 +35,7 @@ def data_constrained_explorer(law=MUENNIGHOFF_2023):
     plots.log_scale(ax, y=False, mathtext=False)
     ax.set_xlabel("N (parameters) at fixed C")
     ax.set_ylabel("loss (nats/token)")
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper center", fontsize=8)
 
     epochs = np.geomspace(*EPOCH_AXIS, 200)
     ax_value.plot(epochs, law.effective_data(epochs, 1.0) / epochs, color="#009E73",
