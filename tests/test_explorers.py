@@ -14,6 +14,7 @@ import pytest
 
 from helpers import (
     approaches,
+    datalimits,
     datasets,
     explorers,
     fitting,
@@ -54,6 +55,7 @@ BUILDERS = {
     "07": lambda: explorers.bootstrap_explorer(*_simulated_runs()),
     "08": lambda: explorers.reconcile_explorer(),
     "09": lambda: explorers.lab_explorer(*_lab_arguments()),
+    "10": lambda: explorers.data_constrained_explorer(),
     "11": lambda: explorers.inference_explorer(),
     "12": lambda: explorers.sampling_explorer(),
 }
@@ -367,3 +369,23 @@ def test_sampling_explorer_draws_the_view_and_its_plateaus():
     assert "below -10" in explorer.caption.value
     neg_log = ax_log.get_lines()[0].get_ydata()
     assert neg_log.min() >= ax_log.get_ylim()[0] and len(neg_log) < len(expected.k)
+
+
+def test_data_constrained_explorer_draws_the_view():
+    explorer = explorers.data_constrained_explorer()
+    ax, ax_value = explorer.figure.axes
+    explorer.apply(U=10 ** 10.0, C=1e23)
+    view = datalimits.data_limit_view(1e23, 1e10)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    np.testing.assert_allclose(lines["with U unique tokens"].get_ydata(), view.loss_constrained)
+    np.testing.assert_allclose(lines["best split"].get_xdata(), [view.constrained.N])
+    assert f"{view.constrained.epochs:.3g} epochs" in explorer.caption.value
+    assert f"loss {view.constrained.loss:.3f} vs {view.unlimited.loss:.3f}" in explorer.caption.value
+    assert f"below loss {view.floor:.3f}" in explorer.caption.value
+    # Plenty of data: no penalty, and the best split uses less than one epoch.
+    explorer.apply(U=1e13, C=1e20)
+    assert "(0.0%)" in explorer.caption.value and "worth 100% of fresh ones" in explorer.caption.value
+    # So little data that the loss sits at its floor, and the best split repeats it beyond the axis.
+    explorer.apply(U=1e8, C=1e26)
+    assert "off the axis" in explorer.caption.value and "more compute buys nothing" in explorer.caption.value
+    assert explorer.error is None

@@ -13,12 +13,14 @@ Each explorer's science is a pure function in its topic module, tested without i
 | 07 | ``bootstrap_explorer(N, D, loss)`` | ``fitting.bootstrap_view`` |
 | 08 | ``reconcile_explorer()`` | ``reconcile.compare_frontiers`` |
 | 09 | ``lab_explorer(law, N, D, loss, max_tokens)`` | ``approaches.budget_view`` |
+| 10 | ``data_constrained_explorer()`` | ``datalimits.data_limit_view`` |
 | 11 | ``inference_explorer()`` | ``inference.demand_view`` |
 | 12 | ``sampling_explorer()`` | ``testtime.repeated_sampling_view`` |
 """
 from helpers.explorers._wiring import Explorer
 from helpers.explorers.architecture import architecture_explorer
 from helpers.explorers.bootstrap import bootstrap_explorer
+from helpers.explorers.datalimits import data_constrained_explorer
 from helpers.explorers.emergence import emergence_explorer
 from helpers.explorers.inference import inference_explorer
 from helpers.explorers.isoflop import isoflop_bias_explorer
@@ -31,4 +33,4 @@ from helpers.explorers.testtime import sampling_explorer
 
 __all__ = ["Explorer", "power_law_explorer", "henighan_explorer", "emergence_explorer", "architecture_explorer",
            "kaplan_explorer", "isoflop_bias_explorer", "bootstrap_explorer", "reconcile_explorer", "lab_explorer",
-           "inference_explorer", "sampling_explorer"]
+           "inference_explorer", "sampling_explorer", "data_constrained_explorer"]
