@@ -722,6 +722,24 @@ class NotebookPage:
         self.wait_idle("after opening it")
         return self
 
+    def open_in_notebook7(self):
+        """Open in Jupyter Notebook 7 (the same server, its own page), untrusted and not run; the
+        page's cells are what check_static_figures reads.  Close it with close_page()."""
+        self.page = self.lab.browser.new_page()
+        self.page.add_init_script(f"window.__courseForbidden = {FORBIDDEN_JS};")
+        self.page.goto(self.server.url(f"notebooks/{quote(self.relative_path)}"),
+                       timeout=self.timeouts.page_load * 1000)
+        try:
+            self.page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=self.timeouts.page_load * 1000)
+        except Exception as error:
+            raise HarnessError(f"{self.name}: Notebook 7 did not show the notebook within "
+                               f"{self.timeouts.page_load:.0f} s: {error}") from error
+        return self
+
+    def close_page(self):
+        self.page.close()
+        self.page = self.lab.page
+
     def wait_idle(self, when):
         try:
             self.page.wait_for_function(KERNEL_IDLE_JS, timeout=self.timeouts.kernel_idle * 1000)

@@ -98,3 +98,17 @@ def test_a_saved_notebook_reopens_with_its_figures(lab):
     notebook.screenshot_notebook("reopened.jpg")
     if failures:
         pytest.fail(f"{notebook.name} saved and reopened: " + "; ".join(failures), pytrace=False)
+
+
+def test_notebook7_shows_stored_figures_before_running(lab):
+    """The same stored outputs in Jupyter Notebook 7: a fresh notebook shows each explorer's figure."""
+    notebook = harness.NotebookPage(lab, harness.course_notebooks()[0]).open_in_notebook7()
+    try:
+        failures = notebook.check_static_figures()
+        bad = notebook.forbidden_text()
+    finally:
+        notebook.close_page()
+    if bad:
+        failures.append(f"Notebook 7: {bad}")
+    if failures:
+        pytest.fail("\n".join(failures), pytrace=False)
