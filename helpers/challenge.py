@@ -35,8 +35,9 @@ __all__ = ["TARGET_FACTOR", "FINAL_SHARE", "RunConfig", "Commitment", "IsoFLOPSl
 TARGET_FACTOR = 10     # the target budget is at least this many times any screening run
 FINAL_SHARE = 0.9      # the final run must spend between this share of the target and all of it
 SLICE_SPREAD = 1.3     # runs whose compute lies within this factor form one IsoFLOP slice
-# Losses closer than this (relative) are not ranked: one standard deviation of the seed-to-seed spread,
-# measured with four seeds each of width 24 on 166,528 bytes (0.6%) and width 72 on 49,344 bytes (0.9%).
+# Losses closer than this (relative) are not ranked: about one standard deviation of the seed-to-seed
+# spread of held-out losses, measured with seeds 0-3 of three runs: width 24 on 166,528 bytes (0.6%) and
+# width 72 on 49,344 bytes (0.9%), both 1e10 FLOP, and width 84 on 403,200 bytes, 1e11 FLOP (0.6%).
 TIE = 0.01
 
 
