@@ -25,7 +25,7 @@ from importlib import metadata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests" / "browser"))
+sys.path[:0] = [str(REPO / "tests" / "browser"), str(REPO)]  # the harness, and tests.notebook_files it uses
 
 import harness  # noqa: E402 (lives with the browser tests)
 

@@ -5,8 +5,10 @@ import pytest
 from helpers import (
     approaches,
     architecture,
+    challenge,
     check,
     compute,
+    corpus,
     datalimits,
     datasets,
     fitting,
@@ -24,6 +26,11 @@ from helpers import (
 GOOD_N, GOOD_D, GOOD_LOSS = synthetic.chinchilla_design_runs(laws.EPOCH_REFIT, 5, 4, 0.01, 0)
 X = np.geomspace(1, 1e4, 8)
 Y = 3 * X ** -0.4
+
+
+TEXT = corpus.load_corpus()
+GAME = challenge.Ledger(TEXT, budget=5e10, target=1e11)   # no case below commits, so it stays fresh
+SMALL_GAME = challenge.Ledger(TEXT, budget=2e9, target=1e11)
 
 
 def runs(**changes):
@@ -66,6 +73,34 @@ CASES = [
     (compute.pf_days, dict(flops=-1.0), ValueError, "flops must be positive"),
     (compute.flops_from_pf_days, dict(days=np.nan), ValueError, "days must be finite"),
     (compute.tokens_per_parameter, dict(N=1e9, D=-1), ValueError, "D must be positive"),
+    (challenge.Ledger, dict(corpus=TEXT, budget=0.0, target=1e11), ValueError, "budget must be positive"),
+    (challenge.Ledger, dict(corpus=TEXT, budget=-5e10, target=1e11), ValueError, "budget must be positive"),
+    (challenge.Ledger, dict(corpus=TEXT, budget=np.inf, target=1e11), ValueError, "budget must be finite"),
+    (challenge.Ledger, dict(corpus=TEXT, budget="lots", target=1e11), TypeError, "budget must be"),
+    (challenge.Ledger, dict(corpus=TEXT, budget=1e3, target=1e11), ValueError, "budget must pay for at least the smallest run"),
+    (challenge.Ledger, dict(corpus=TEXT, budget=5e10, target=np.nan), ValueError, "target must be finite"),
+    (challenge.Ledger, dict(corpus=TEXT, budget=5e10, target=-1e11), ValueError, "target must be positive"),
+    (challenge.Ledger, dict(corpus=TEXT, budget=5e10, target=1e8), ValueError, "target must be at least 10 times the smallest run"),
+    (challenge.Ledger, dict(corpus="text", budget=5e10, target=1e11), TypeError, "corpus must be a helpers.corpus.Corpus"),
+    (challenge.Ledger, dict(corpus=TEXT, budget=5e10, target=1e11, seed=-1), ValueError, "seed must be at least 0"),
+    (GAME.screen, dict(width=0, tokens=10_000), ValueError, "width must be at least 1"),
+    (GAME.screen, dict(width=2.5, tokens=10_000), TypeError, "width must be an integer"),
+    (GAME.screen, dict(width=8, tokens=-5), ValueError, "tokens must be at least 640"),
+    (GAME.screen, dict(width=8, tokens=np.inf), TypeError, "tokens must be an integer"),
+    (GAME.screen, dict(width=8, tokens=500_000), ValueError, "tokens must be at most the 419,638 training bytes"),
+    (GAME.screen, dict(width=8, tokens=10_000, seed=-2), ValueError, "seed must be at least 0"),
+    (GAME.screen, dict(width=72, tokens=400_000), ValueError, "more than a screening run may (1e+10 FLOP"),
+    (SMALL_GAME.screen, dict(width=24, tokens=49_920), ValueError, "tokens=49,920 would cost 3e+09 FLOP, but only 2e+09 FLOP of the budget remain"),
+    (GAME.commit, dict(width=80, tokens=100_000, loss=1.8), ValueError, "tokens must make 6ND between 90% and 100% of the target"),
+    (GAME.commit, dict(width=8, tokens=400_000, loss=1.8), ValueError, "width=8 is too small for the target"),
+    (GAME.commit, dict(width=80, tokens=500_000, loss=1.8), ValueError, "tokens must be at most the 419,638"),
+    (GAME.commit, dict(width=80, tokens=399_936, loss=np.nan), ValueError, "loss must be finite"),
+    (GAME.commit, dict(width=80, tokens=399_936, loss=0.0), ValueError, "loss must be positive"),
+    (GAME.final, dict(), RuntimeError, "commit a prediction first"),
+    (GAME.score, dict(reference_law=laws.EPOCH_REFIT), RuntimeError, "the final run has not been trained yet"),
+    (challenge.plan_problems, dict(plan=5, budget=5e10, target=1e11, max_tokens=419_638), TypeError, "plan must be a list of (width, tokens) pairs"),
+    (challenge.plan_problems, dict(plan=[], budget=0, target=1e11, max_tokens=419_638), ValueError, "budget must be positive"),
+    (challenge.isoflop_slices, dict(results=[], spread=0.5), ValueError, "spread must be larger than 1"),
     (fitting.fit_power_law, dict(x=X[:2], y=Y[:2]), ValueError, "x needs at least 3 values"),
     (fitting.fit_power_law, dict(x=X, y=Y[:-1]), ValueError, "x (8,), y (7,)"),
     (fitting.fit_power_law, dict(x=bad(X, 2, 0.0), y=Y), ValueError, "x must be positive"),

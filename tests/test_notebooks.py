@@ -3,13 +3,12 @@ import contextlib
 import io
 import json
 import re
-from pathlib import Path
 
 import matplotlib
 import pytest
+from notebook_files import NOTEBOOK_DIR, NOTEBOOK_NAME, course_notebooks
 
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb"))
+NOTEBOOKS = course_notebooks()
 STUB = 'raise NotImplementedError("Exercise'
 EMBEDDED_IMAGE = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
 SOLUTION = re.compile(r"<details><summary>Solution.*?```python\n(.*?)```", re.S)
@@ -26,7 +25,29 @@ def code_cells(nb):
 def test_there_are_notebooks_and_no_stray_ones():
     assert NOTEBOOKS, "no course notebooks found"
     every = {p.name for p in NOTEBOOK_DIR.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts}
-    assert every == {p.name for p in NOTEBOOKS}, "notebooks must be named NN-topic.ipynb"
+    assert every == {p.name for p in NOTEBOOKS}, "notebooks must be named NN-topic.ipynb (or NNb-topic.ipynb)"
+    numbers = {NOTEBOOK_NAME.fullmatch(p.name)["number"] for p in NOTEBOOKS
+               if not NOTEBOOK_NAME.fullmatch(p.name)["part"]}
+    for path in NOTEBOOKS:
+        name = NOTEBOOK_NAME.fullmatch(path.name)
+        assert not name["part"] or name["number"] in numbers, f"{path.name} follows no {name['number']}-*.ipynb"
+
+
+@pytest.mark.parametrize("name, is_course_notebook", [
+    ("09-lab-measure-your-own-scaling-law.ipynb", True), ("09b-lab-budget-challenge.ipynb", True),
+    ("Untitled.ipynb", False), ("09-lab_v2.ipynb", False), ("9-lab.ipynb", False), ("09B-lab.ipynb", False),
+    ("09bb-lab.ipynb", False), ("09b-Lab.ipynb", False), ("09b-.ipynb", False), ("09-lab-.ipynb", False),
+])
+def test_notebook_names(name, is_course_notebook):
+    assert bool(NOTEBOOK_NAME.fullmatch(name)) is is_course_notebook
+
+
+def test_a_lettered_notebook_sorts_after_its_number_and_before_the_next(tmp_path):
+    names = ["10-next.ipynb", "09b-challenge.ipynb", "09-lab.ipynb", "08-before.ipynb", "notes.ipynb"]
+    for name in names:
+        (tmp_path / name).write_text("{}")
+    assert [p.name for p in course_notebooks(tmp_path)] == \
+        ["08-before.ipynb", "09-lab.ipynb", "09b-challenge.ipynb", "10-next.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -112,4 +133,5 @@ def test_readme_lists_every_notebook_with_its_title():
     readme = (NOTEBOOK_DIR.parent / "README.md").read_text(encoding="utf-8")
     for path in NOTEBOOKS:
         title = "".join(load(path)["cells"][0]["source"]).splitlines()[0].split(" · ", 1)[1]
-        assert f"| {path.name[:2]} | [{title}](notebooks/{path.name}) |" in readme, path.name
+        number = "".join(NOTEBOOK_NAME.fullmatch(path.name).group("number", "part"))  # 09, or 09b after it
+        assert f"| {number} | [{title}](notebooks/{path.name}) |" in readme, path.name
