@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import least_squares
 
-from helpers._validate import FitError, as_positive_array, finite_scalar, positive_int, positive_scalar, same_shape
 from helpers import fitting
+from helpers._validate import FitError, as_positive_array, finite_scalar, positive_int, positive_scalar, same_shape
 
 __all__ = ["BrokenPowerLaw", "BrokenFit", "OBJECTIVES", "PARAMETER_NAMES", "fit_broken_power_law", "rmsle",
            "first_miss", "estimate_text", "factor_text", "BreakFitView", "break_fit_view", "explorer_truth"]
@@ -231,8 +231,8 @@ def fit_broken_power_law(x, y, *, objective="log"):
     theta = result.x
     span = upper - lower
     tol = 1e-6 * np.where(np.isfinite(span), span, 1.0)
-    at_bound = tuple(name for name, value, lo, hi in zip(PARAMETER_NAMES, theta, lower, upper)
-                     if value - lo <= tol[PARAMETER_NAMES.index(name)] or hi - value <= tol[PARAMETER_NAMES.index(name)])
+    on_bound = (theta - lower <= tol) | (upper - theta <= tol)
+    at_bound = tuple(name for name, on in zip(PARAMETER_NAMES, on_bound) if on)
     errors = fitting._standard_errors(result.jac, result.fun)
     return BrokenFit(law=_law(theta), objective=objective, residuals=result.fun,
                      rmse=float(np.sqrt(np.mean(result.fun ** 2))),
@@ -267,7 +267,9 @@ def first_miss(x, predicted, truth, tolerance):
 
 
 def estimate_text(value, error):
-    """'value ± error' rounded at the error's leading digit (e.g. '0.50 ± 0.03'): the digits a fit settles.  Introduced in 13.
+    """'value ± error' rounded at the error's leading digit (e.g. '0.50 ± 0.03').  Introduced in 13.
+
+    These are the digits a fit settles: finer ones change with the noise of the data.
 
     value: finite number. error: standard error (> 0); an infinite or NaN error prints 'value (not determined)'.
     """
@@ -286,7 +288,7 @@ def factor_text(log_value, log_error):
     log_value = finite_scalar("log_value", log_value)
     if not np.isfinite(log_error) or log_error <= 0:
         return f"{np.exp(log_value):.2g} (not determined)"
-    return f"{np.exp(log_value):.2g} ×/÷ {np.exp(log_error):.2g}"
+    return f"{np.exp(log_value):.2g} ×/÷ {np.exp(log_error):.2f}"
 
 
 # Notebook 13's explorer: one simulated curve with a break, fitted over a chosen number of points.

@@ -74,7 +74,7 @@ class TransferLaw:
 
 
 def transfer_laws():
-    """Hernandez et al. 2021 Table 1 as TransferLaw objects, keyed "<pre-training> -> <fine-tuning>".  Introduced in 13."""
+    """Hernandez et al. 2021 Table 1 as TransferLaws, keyed "<pre-training> -> <fine-tuning>".  Introduced in 13."""
     table = datasets.load(TABLE)
     laws = {}
     for pre, fine, k, alpha, beta in zip(table["pretraining"], table["fine_tuning"], table["k"], table["alpha"],

@@ -11,7 +11,19 @@ import ipywidgets as ipw
 import numpy as np
 import pytest
 
-from helpers import approaches, datasets, explorers, fitting, henighan, kaplan, laws, metrics, reconcile, synthetic
+from helpers import (
+    approaches,
+    broken,
+    datasets,
+    explorers,
+    fitting,
+    henighan,
+    kaplan,
+    laws,
+    metrics,
+    reconcile,
+    synthetic,
+)
 from helpers.explorers import _wiring
 from helpers.explorers.reconcile import DEFAULT_RANGE
 
@@ -40,6 +52,7 @@ BUILDERS = {
     "07": lambda: explorers.bootstrap_explorer(*_simulated_runs()),
     "08": lambda: explorers.reconcile_explorer(),
     "09": lambda: explorers.lab_explorer(*_lab_arguments()),
+    "13": lambda: explorers.broken_explorer(),
 }
 
 # Settings an explorer deliberately refuses, with the words it must use.
@@ -278,3 +291,21 @@ def test_lab_explorer_shows_the_law_and_the_runs_near_the_budget():
     assert f"loss {view.loss_opt:.3f}" in ax.get_title() and "extrapolation" not in ax.get_title()
     explorer.controls["log10_budget"].value = explorer.controls["log10_budget"].max
     assert "extrapolation" in ax.get_title()
+
+
+def test_broken_explorer_marks_where_each_fit_leaves_the_truth():
+    explorer = explorers.broken_explorer()
+    ax = explorer.figure.axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    explorer.apply(log10_break=4.5, sharpness=10 ** -0.5, n_fitted=16)
+    view = broken.break_fit_view(4.5, 10 ** -0.5, 16)
+    np.testing.assert_allclose(lines["one-break fit"].get_ydata(), view.broken_fit)
+    np.testing.assert_allclose(lines["held-out points"].get_xdata(), view.x[16:])
+    assert f"power law {view.held_out_rmsle['power law']:.3f}" in ax.get_title()
+    # A break beyond the fitted points: the one-break fit cannot see it and misses too.
+    explorer.apply(log10_break=6.5, n_fitted=12)
+    view = broken.break_fit_view(6.5, 10 ** -0.5, 12)
+    assert view.first_miss["broken"] is not None and view.first_miss["broken"] < 10 ** 7
+    assert f"one-break fit is 10% off from x = {view.first_miss['broken']:.2g}" in ax.get_title()
+    explorer.apply(n_fitted=24)
+    assert "every point fitted" in ax.get_title()

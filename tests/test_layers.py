@@ -1,8 +1,8 @@
 """The package's layers: formulas and fits never import a screen library, and imports point down.
 
 layer 0  _validate, compute, datasets, check       (checks, units, data, self-checks)
-layer 1  laws, kaplan, architecture, metrics, corpus (closed forms)
-layer 2  chinchilla_fit, fitting, synthetic, henighan (fits, simulated data)
+layer 1  laws, kaplan, architecture, metrics, corpus, transfer (closed forms)
+layer 2  chinchilla_fit, fitting, synthetic, henighan, broken (fits, simulated data)
 layer 3  approaches, reconcile, tinylm               (studies built on fits)
 layer 4  plots                                       (figures)
 layer 5  explorers.*                                 (screens)
@@ -15,8 +15,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "helpers"
 LAYERS = {
     "_validate": 0, "compute": 0, "datasets": 0, "check": 0,
-    "laws": 1, "kaplan": 1, "architecture": 1, "metrics": 1, "corpus": 1,
-    "chinchilla_fit": 2, "fitting": 2, "synthetic": 2, "henighan": 2,
+    "laws": 1, "kaplan": 1, "architecture": 1, "metrics": 1, "corpus": 1, "transfer": 1,
+    "chinchilla_fit": 2, "fitting": 2, "synthetic": 2, "henighan": 2, "broken": 2,
     "approaches": 3, "reconcile": 3, "tinylm": 3,
     "plots": 4,
     "explorers": 5,

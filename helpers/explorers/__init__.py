@@ -13,10 +13,12 @@ Each explorer's science is a pure function in its topic module, tested without i
 | 07 | ``bootstrap_explorer(N, D, loss)`` | ``fitting.bootstrap_view`` |
 | 08 | ``reconcile_explorer()`` | ``reconcile.compare_frontiers`` |
 | 09 | ``lab_explorer(law, N, D, loss, max_tokens)`` | ``approaches.budget_view`` |
+| 13 | ``broken_explorer()`` | ``broken.break_fit_view`` |
 """
 from helpers.explorers._wiring import Explorer
 from helpers.explorers.architecture import architecture_explorer
 from helpers.explorers.bootstrap import bootstrap_explorer
+from helpers.explorers.broken import broken_explorer
 from helpers.explorers.emergence import emergence_explorer
 from helpers.explorers.isoflop import isoflop_bias_explorer
 from helpers.explorers.kaplan import kaplan_explorer
@@ -26,4 +28,5 @@ from helpers.explorers.reconcile import reconcile_explorer
 from helpers.explorers.saturating import henighan_explorer
 
 __all__ = ["Explorer", "power_law_explorer", "henighan_explorer", "emergence_explorer", "architecture_explorer",
-           "kaplan_explorer", "isoflop_bias_explorer", "bootstrap_explorer", "reconcile_explorer", "lab_explorer"]
+           "kaplan_explorer", "isoflop_bias_explorer", "bootstrap_explorer", "reconcile_explorer", "lab_explorer",
+           "broken_explorer"]
