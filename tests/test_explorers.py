@@ -306,6 +306,6 @@ def test_broken_explorer_marks_where_each_fit_leaves_the_truth():
     explorer.apply(log10_break=6.5, n_fitted=12)
     view = broken.break_fit_view(6.5, 10 ** -0.5, 12)
     assert view.first_miss["broken"] is not None and view.first_miss["broken"] < 10 ** 7
-    assert f"one-break fit is 10% off from x = {view.first_miss['broken']:.2g}" in ax.get_title()
+    assert f"one-break fit from x = {view.first_miss['broken']:.2g}" in ax.get_title()
     explorer.apply(n_fitted=24)
     assert "every point fitted" in ax.get_title()

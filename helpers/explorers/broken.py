@@ -11,7 +11,7 @@ _Y_LIMITS = (0.1, 8.0)   # fixed, so a redraw keeps the axes: fits that leave th
 
 
 def _where(x):
-    return "stays within 10% to the end" if x is None else f"is 10% off from x = {x:.2g}"
+    return "never" if x is None else f"from x = {x:.2g}"
 
 
 def broken_explorer():
@@ -28,8 +28,8 @@ def broken_explorer():
         "n_fitted": slider(ipw.IntSlider, "points fitted", value=16, min=8, max=EXPLORER_X.size, step=4),
     }
     fig, ax = figure(figsize=(7.4, 4.4))
-    truth, = ax.plot([], [], color="0.3", linewidth=1, label="truth (simulated)")
-    fitted_curve, = ax.plot([], [], color="#0072B2", linewidth=2, label="one-break fit")
+    truth, = ax.plot([], [], color="0.3", linestyle="-", linewidth=1, label="truth (simulated)")
+    fitted_curve, = ax.plot([], [], color="#0072B2", linestyle="-", linewidth=2, label="one-break fit")
     line_curve, = ax.plot([], [], color="#D55E00", linestyle="--", linewidth=2, label="single power law")
     fitted_points, = ax.plot([], [], "o", color="0.2", markersize=5, label="fitted points")
     held_points, = ax.plot([], [], "o", markerfacecolor="white", markeredgecolor="0.2", markersize=5,
@@ -60,8 +60,9 @@ def broken_explorer():
         else:
             scores = (f"held-out RMSLE: one-break {view.held_out_rmsle['broken']:.3f}, "
                       f"power law {view.held_out_rmsle['power law']:.3f}")
-        ax.set_title(f"{scores}\nbeyond the fitted points the one-break fit {_where(view.first_miss['broken'])}; "
-                     f"the power law {_where(view.first_miss['power law'])}", fontsize=9)
+        ax.set_title(f"{scores}\n10% off the truth beyond the fitted points: one-break fit "
+                     f"{_where(view.first_miss['broken'])}, power law {_where(view.first_miss['power law'])}",
+                     fontsize=9)
 
     rows = [ipw.HBox([controls["log10_break"], controls["sharpness"]]), controls["n_fitted"]]
     moving = [truth, fitted_curve, line_curve, fitted_points, held_points, last_fitted, *misses.values(), ax.title]
