@@ -5,6 +5,7 @@ import pytest
 from helpers import (
     approaches,
     architecture,
+    broken,
     challenge,
     check,
     compute,
@@ -21,6 +22,7 @@ from helpers import (
     reconcile,
     synthetic,
     testtime,
+    transfer,
 )
 
 GOOD_N, GOOD_D, GOOD_LOSS = synthetic.chinchilla_design_runs(laws.EPOCH_REFIT, 5, 4, 0.01, 0)
@@ -265,6 +267,34 @@ CASES = [
     (datalimits.data_limit_view, dict(C=-1.0, U=25e9), ValueError, "C must be positive"),
     (datalimits.data_limit_view, dict(C=1e22, U=25e9, span=1.0), ValueError, "span must exceed 1"),
     (datalimits.data_limit_view, dict(C=1e22, U=25e9, points=1), ValueError, "points must be at least 2"),
+    (broken.BrokenPowerLaw, dict(a=-0.1, b=1.0, c0=0.1), ValueError, "a must be non-negative"),
+    (broken.BrokenPowerLaw, dict(a=0.0, b=0.0, c0=0.1), ValueError, "b must be positive"),
+    (broken.BrokenPowerLaw, dict(a=0.0, b=1.0, c0=np.nan), ValueError, "c0 must be finite"),
+    (broken.BrokenPowerLaw, dict(a=0.0, b=1.0, c0=0.1, c=(0.5,), d=(-1.0,), f=(0.3,)), ValueError, "d[0] must be positive"),
+    (broken.BrokenPowerLaw, dict(a=0.0, b=1.0, c0=0.1, c=(0.5,), d=(1e3,), f=(0.0,)), ValueError, "f[0] must be positive"),
+    (broken.BrokenPowerLaw, dict(a=0.0, b=1.0, c0=0.1, c=(0.5, 0.2), d=(1e3,), f=(0.3,)), ValueError, "c, d and f need one entry per break"),
+    (broken.BrokenPowerLaw, dict(a=0.0, b=1.0, c0=0.1, c=(0.5, 0.2), d=(1e4, 1e3), f=(0.3, 0.3)), ValueError, "d must increase"),
+    (broken.BrokenPowerLaw(0.1, 1.0, 0.1), dict(x=[1.0, 0.0]), ValueError, "x must be positive"),
+    (broken.fit_broken_power_law, dict(x=X[:7], y=Y[:7]), ValueError, "x needs at least 8 values"),
+    (broken.fit_broken_power_law, dict(x=np.append(X, 2e4), y=Y), ValueError, "x (9,), y (8,)"),
+    (broken.fit_broken_power_law, dict(x=X, y=bad(Y, 1, -1.0)), ValueError, "y must be positive"),
+    (broken.fit_broken_power_law, dict(x=X, y=Y, objective="mse"), ValueError, "objective must be one of"),
+    (broken.fit_broken_power_law, dict(x=np.repeat(X[:4], 2), y=np.repeat(Y[:4], 2)), ValueError, "x needs at least 7 distinct values"),
+    (broken.rmsle, dict(predicted=[1.0, 2.0], observed=[1.0]), ValueError, "predicted (2,), observed (1,)"),
+    (broken.rmsle, dict(predicted=[0.0], observed=[1.0]), ValueError, "predicted must be positive"),
+    (broken.first_miss, dict(x=X, predicted=Y, truth=Y, tolerance=0.0), ValueError, "tolerance must be positive"),
+    (broken.break_fit_view, dict(log10_break=4.0, sharpness=0.3, n_fitted=30), ValueError, "n_fitted must be at most 24"),
+    (broken.break_fit_view, dict(log10_break=4.0, sharpness=0.3, n_fitted=5), ValueError, "n_fitted must be at least 8"),
+    (broken.break_fit_view, dict(log10_break=np.inf, sharpness=0.3, n_fitted=12), ValueError, "log10_break must be finite"),
+    (broken.break_fit_view, dict(log10_break=4.0, sharpness=-0.3, n_fitted=12), ValueError, "f[0] must be positive"),
+    (broken.estimate_text, dict(value=np.nan, error=0.1), ValueError, "value must be finite"),
+    (transfer.TransferLaw, dict(k=1.9e4, alpha=1.2, beta=0.38), ValueError, "alpha must lie strictly between 0.0 and 1.0"),
+    (transfer.TransferLaw, dict(k=0.0, alpha=0.18, beta=0.38), ValueError, "k must be positive"),
+    (transfer.TransferLaw, dict(k=1.9e4, alpha=0.18, beta=-0.38), ValueError, "beta must be positive"),
+    (transfer.TransferLaw(1.9e4, 0.18, 0.38).transferred, dict(D_F=-1e6, N=1e8), ValueError, "D_F must be positive"),
+    (transfer.TransferLaw(1.9e4, 0.18, 0.38).pretraining_fraction, dict(D_F=1e6, N=np.nan), ValueError, "N must be finite"),
+    (transfer.TransferLaw(1.9e4, 0.18, 0.38).effective_data, dict(D_F=[1e6, 1e7], N=[1e8, 1e9, 1e10]), ValueError, "D_F (2,), N (3,)"),
+    (transfer.TransferLaw(1.9e4, 0.18, 0.38).break_even, dict(N=0.0), ValueError, "N must be positive"),
 ]
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from helpers import (
     approaches,
+    broken,
     datalimits,
     datasets,
     explorers,
@@ -58,6 +59,7 @@ BUILDERS = {
     "10": lambda: explorers.data_constrained_explorer(),
     "11": lambda: explorers.inference_explorer(),
     "12": lambda: explorers.sampling_explorer(),
+    "13": lambda: explorers.broken_explorer(),
 }
 
 # Settings an explorer deliberately refuses, with the words it must use.
@@ -389,3 +391,21 @@ def test_data_constrained_explorer_draws_the_view():
     explorer.apply(U=1e8, C=1e26)
     assert "off the axis" in explorer.caption.value and "more compute buys nothing" in explorer.caption.value
     assert explorer.error is None
+
+
+def test_broken_explorer_marks_where_each_fit_leaves_the_truth():
+    explorer = explorers.broken_explorer()
+    ax = explorer.figure.axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    explorer.apply(log10_break=4.5, sharpness=10 ** -0.5, n_fitted=16)
+    view = broken.break_fit_view(4.5, 10 ** -0.5, 16)
+    np.testing.assert_allclose(lines["one-break fit"].get_ydata(), view.broken_fit)
+    np.testing.assert_allclose(lines["held-out points"].get_xdata(), view.x[16:])
+    assert f"power law {view.held_out_rmsle['power law']:.3f}" in explorer.caption.value
+    # A break beyond the fitted points: the one-break fit cannot see it and misses too.
+    explorer.apply(log10_break=6.5, n_fitted=12)
+    view = broken.break_fit_view(6.5, 10 ** -0.5, 12)
+    assert view.first_miss["broken"] is not None and view.first_miss["broken"] < 10 ** 7
+    assert f"one-break fit from x = {view.first_miss['broken']:.2g}" in explorer.caption.value
+    explorer.apply(n_fitted=24)
+    assert "every point fitted" in explorer.caption.value

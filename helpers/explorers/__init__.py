@@ -16,10 +16,12 @@ Each explorer's science is a pure function in its topic module, tested without i
 | 10 | ``data_constrained_explorer()`` | ``datalimits.data_limit_view`` |
 | 11 | ``inference_explorer()`` | ``inference.demand_view`` |
 | 12 | ``sampling_explorer()`` | ``testtime.repeated_sampling_view`` |
+| 13 | ``broken_explorer()`` | ``broken.break_fit_view`` |
 """
 from helpers.explorers._wiring import Explorer
 from helpers.explorers.architecture import architecture_explorer
 from helpers.explorers.bootstrap import bootstrap_explorer
+from helpers.explorers.broken import broken_explorer
 from helpers.explorers.datalimits import data_constrained_explorer
 from helpers.explorers.emergence import emergence_explorer
 from helpers.explorers.inference import inference_explorer
@@ -33,4 +35,4 @@ from helpers.explorers.testtime import sampling_explorer
 
 __all__ = ["Explorer", "power_law_explorer", "henighan_explorer", "emergence_explorer", "architecture_explorer",
            "kaplan_explorer", "isoflop_bias_explorer", "bootstrap_explorer", "reconcile_explorer", "lab_explorer",
-           "inference_explorer", "sampling_explorer", "data_constrained_explorer"]
+           "inference_explorer", "sampling_explorer", "data_constrained_explorer", "broken_explorer"]
