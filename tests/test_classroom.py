@@ -506,3 +506,16 @@ def test_a_clone_builds_the_package_and_it_runs_offline(tmp_path):
     resources = json.loads((ROOT / "datasets" / "datapackage.json").read_text(encoding="utf-8"))["resources"]
     n_tables = sum(r["format"] == "csv" for r in resources)
     assert ran.stdout.split()[0] == str(n_tables)
+
+
+# --- the instructor guide ---------------------------------------------------------------------------
+
+def test_the_instructor_guide_lists_every_notebook_with_its_estimate():
+    guide = (ROOT / "docs" / "instructor-guide.md").read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        first = classroom.source(load(path)["cells"][0])
+        number, title = first.splitlines()[0].removeprefix("# ").split(" · ", 1)
+        minutes = re.search(r"\*\*Estimated time:\*\*\s+(\d+) minutes", first)
+        assert minutes, f"{path.name}: no '**Estimated time:** N minutes' in its first cell"
+        row = f"| {number} | {title} | {minutes.group(1)} min |"
+        assert row in guide, f"docs/instructor-guide.md: the lecture plan needs the row {row!r}, and a place in a plan"
