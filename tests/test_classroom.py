@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 import matplotlib
+import nbformat
 import numpy as np
 import pytest
 from scripts import load_script
@@ -84,8 +85,9 @@ def offline_and_headless(monkeypatch, folder):
 
 
 def audit_exercises(nb, label):
-    """Run a notebook's code top to bottom; at each self-check, run it with the stub, with the solution
-    and with a wrong answer. Returns the problems found (empty: every exercise is sound)."""
+    """Run a notebook's code top to bottom as a student's "Run All" would, every exercise unanswered; at
+    each self-check, also run it with the solution and with a wrong answer. Returns the problems found
+    (empty: every exercise is sound)."""
     exercises = classroom.find_exercises(nb, label)
     stub_of = {e.stub: e for e in exercises}
     check_of = {i: e for e in exercises for i in e.checks}
@@ -104,7 +106,8 @@ def audit_exercises(nb, label):
         if i not in check_of:
             printed, raised = run_cell(code, namespace, here)
             if raised:
-                problems.append(f"{here}: raised NotImplementedError outside an exercise: {raised}")
+                problems.append(f"{here}: raised NotImplementedError outside an exercise, so Run All stops "
+                                f"here in the student version: {raised}")
             continue
         exercise = check_of[i]
         state = defs[exercise.stub]
@@ -138,7 +141,7 @@ def audit_exercises(nb, label):
         if FAIL not in with_wrong or with_wrong.count(PASS) >= with_solution.count(PASS):
             problems.append(f"{here}: the check accepts a wrong answer (each number x of the solution's "
                             f"answer made 10 x + 1): {with_wrong.strip()!r}")
-        namespace.update(state["solution"])  # later cells may build on the answer
+        namespace.update(state["stub"])  # the rest runs as in a student's "Run All": unanswered
     return problems
 
 
@@ -192,6 +195,15 @@ def test_the_audit_catches_a_stub_that_does_not_raise(monkeypatch, tmp_path):
     with offline_and_headless(monkeypatch, tmp_path):
         problems = audit_exercises(tiny_notebook(stub, "check.function(f, [((1.0,), 2.0)])", SOLUTION_F), "99.ipynb")
     assert any("does not raise NotImplementedError" in p for p in problems), problems
+
+
+def test_the_audit_catches_a_later_cell_that_needs_the_answer(monkeypatch, tmp_path):
+    nb = tiny_notebook(STUB_F, "check.function(f, [((1.0,), 2.0)])", SOLUTION_F)
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "source": "print(f(1.0))\n", "outputs": [],
+                        "execution_count": None})
+    with offline_and_headless(monkeypatch, tmp_path):
+        problems = audit_exercises(nb, "99.ipynb")
+    assert any("Run All stops" in p for p in problems), problems
 
 
 def test_the_audit_runs_offline(monkeypatch, tmp_path):
@@ -276,6 +288,7 @@ def test_student_version_keeps_stubs_and_checks_clears_their_outputs_and_leaks_n
         else:
             assert copy["outputs"] == original["outputs"], f"cell {i + 1}"
             assert copy["execution_count"] == original["execution_count"], f"cell {i + 1}"
+    nbformat.validate(nbformat.reads(json.dumps(student), as_version=nbformat.NO_CONVERT))
     assert classroom.STUDENT_NOTE in classroom.source(student["cells"][0])
     assert student["metadata"] == source["metadata"]
 
