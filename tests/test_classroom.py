@@ -532,3 +532,9 @@ def test_the_instructor_guide_lists_every_notebook_with_its_estimate():
         assert minutes, f"{path.name}: no '**Estimated time:** N minutes' in its first cell"
         row = f"| {number} | {title} | {minutes.group(1)} min |"
         assert row in guide, f"docs/instructor-guide.md: the lecture plan needs the row {row!r}, and a place in a plan"
+
+
+def test_the_instructor_guide_shows_the_colab_block_the_notebooks_have():
+    guide = (ROOT / "docs" / "instructor-guide.md").read_text(encoding="utf-8")
+    block = classroom.COLAB_BLOCK.format(url=classroom.course_url()).strip()
+    assert f"```python\n{block}\n```" in guide
