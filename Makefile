@@ -5,6 +5,9 @@
 #   make test-portable   the notebooks again under other CPU code paths and the other Pythons
 #   make lint            ruff over the helpers, tests, scripts and the notebooks' code cells
 #   make test-browser    every explorer in JupyterLab in headless Chromium (bash .ci/install-chromium first)
+# For a class (docs/instructor-guide.md):
+#   make student       student versions of every notebook (solutions removed) in student/
+#   make colab-cell    the Colab install block in every notebook's setup cell (after adding a notebook)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -28,7 +31,8 @@ LAB_FLAGS := --LabApp.news_url=None \
 # Extra options for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port 8890"
 LAB_ARGS ?=
 
-.PHONY: install lab test test-portable test-browser lint benchmark benchmark-browser manifest simulate constraints clean
+.PHONY: install lab test test-portable test-browser lint benchmark benchmark-browser manifest simulate constraints clean \
+	student colab-cell
 
 install: $(STAMP)
 
@@ -76,6 +80,13 @@ simulate: install
 constraints: install
 	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable; } > constraints.tmp
 	mv constraints.tmp constraints.txt
+
+# Both read notebooks/ and need only the standard library (.ci/classroom.py): no set-up first.
+student:
+	$(PYTHON) .ci/classroom.py student
+
+colab-cell:
+	$(PYTHON) .ci/classroom.py colab-cell
 
 clean:
 	rm -rf $(VENV) $(VENV)-3.* build
