@@ -204,8 +204,8 @@ class Plan:
                  f"{'life FLOP':>10s} {'loss*':>6s}"]
         for r in self.rows:
             marker = "  <- recommended" if r.rule == self.recommended else ""
-            lines.append(f"{r.name:31s} {r.N:9.3g} {r.D:9.3g} {r.tokens_per_parameter:7.3g} {r.epochs:7.3g} "
-                         f"{r.train_flops:10.3g} {r.lifetime_flops:10.3g} {r.loss:6.3f}{marker}")
+            lines.append(f"{r.name:31s} {r.N:9.3g} {r.D:9.3g} {_ratio(r.tokens_per_parameter):>7s} "
+                         f"{_ratio(r.epochs):>7s} {r.train_flops:10.3g} {r.lifetime_flops:10.3g} {r.loss:6.3f}{marker}")
         n_low, n_high = self.N_range
         d_low, d_high = self.D_range
         lines += ["",
@@ -220,6 +220,16 @@ class Plan:
         return "\n".join(lines)
 
 
+def _ratio(value):
+    """Tokens per parameter or epochs for people: 3 significant digits, whole numbers from 100 (1,875, not 1.88e+03)."""
+    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
+
+
+def _epochs(value):
+    shown = _ratio(value)
+    return f"{shown} epoch" if shown == "1" else f"{shown} epochs"
+
+
 def _checked_base_law(base_law):
     if not isinstance(base_law, laws.ChinchillaLaw):
         raise TypeError(f"base_law must be a ChinchillaLaw, got {type(base_law).__name__}")
@@ -230,20 +240,21 @@ def _inference_at_budget(law, flops, inference_tokens):
     """The inference-aware optimum (inference.InferenceOptimum) whose training FLOP equal flops.
 
     Its target loss is the root, in ln(target - E), of train FLOP = flops: at the budget's
-    compute-optimal loss the optimum trains on at least the budget (equal for no demand), and
-    doubling target - E until it trains on less brackets the root.
+    compute-optimal loss the optimum trains on at least the budget (equal for no demand; a demand
+    too small to move it shows as equal to rounding), and doubling target - E until it trains on
+    less brackets the root.
     """
     optimal_loss = float(law.optimal_loss(flops))
-    if inference_tokens == 0:
-        return inference.inference_optimal(law, optimal_loss, 0.0)
 
     def excess(log_gap):
         optimum = inference.inference_optimal(law, law.E + math.exp(log_gap), inference_tokens)
         return math.log(optimum.train_flops / flops)
 
     low = math.log(optimal_loss - law.E)
+    if inference_tokens == 0 or excess(low) <= 0:
+        return inference.inference_optimal(law, optimal_loss, inference_tokens)
     high = low + math.log(2.0)
-    while excess(high) > 0:
+    while excess(high) > 0:  # train FLOP fall at least as 2**(1/beta) per doubling: few steps
         low, high = high, high + math.log(2.0)
     log_gap = brentq(excess, low, high, xtol=1e-14, rtol=1e-14, maxiter=500)
     return inference.inference_optimal(law, law.E + math.exp(log_gap), inference_tokens)
@@ -335,7 +346,7 @@ def _inference_row(law, C, demand, U, target_loss):
 def _recommend(rows, law, base_epochs, data_limited, saving, inference_heavy, demand, U):
     """(rule key, plain words): which rule applies to this case, and why."""
     by_rule = {r.rule: r for r in rows}
-    data = (f"the {_law_name(law)}'s compute-optimal plan would use {base_epochs:.3g} epochs of the "
+    data = (f"the {_law_name(law)}'s compute-optimal plan would use {_epochs(base_epochs)} of the "
             f"{U:.3g} unique tokens")
     if data_limited:
         data += (f", beyond the ~{REPEATS_NEARLY_FREE:g} epochs up to which repeated tokens are worth nearly as "
@@ -348,7 +359,7 @@ def _recommend(rows, law, base_epochs, data_limited, saving, inference_heavy, de
     if data_limited and inference_heavy:
         rule = "data_constrained"
         advice = ("Both limits bind, and no rule here combines them. The inference-aware plan repeats the data "
-                  f"{by_rule['inference_aware'].epochs:.3g} times, which its law does not charge for, so its "
+                  f"{_ratio(by_rule['inference_aware'].epochs)} times, which its law does not charge for, so its "
                   "loss is optimistic; the data-constrained plan charges for repeats but not for serving. "
                   "Follow the data-constrained plan, or move towards the inference-aware one only as far as "
                   "repeats stay useful.")
@@ -367,11 +378,11 @@ def _recommend(rows, law, base_epochs, data_limited, saving, inference_heavy, de
     chosen = by_rule[rule]
     return rule, (f"{data[0].upper()}{data[1:]}; {demand_words}. {advice} "
                   f"Recommended: N = {chosen.N:.3g} parameters on D = {chosen.D:.3g} tokens "
-                  f"({chosen.tokens_per_parameter:.3g} per parameter, {chosen.epochs:.3g} epochs).")
+                  f"({_ratio(chosen.tokens_per_parameter)} per parameter, {_epochs(chosen.epochs)}).")
 
 
 def _assumptions(rows):
-    extra = [f"{r.name} trains {r.tokens_per_parameter:.3g} tokens per parameter, beyond the "
+    extra = [f"{r.name} trains {_ratio(r.tokens_per_parameter)} tokens per parameter, beyond the "
              f"{TESTED_TOKENS_PER_PARAMETER:,.0f} up to which Sardana et al. 2023 trained models: an extrapolation"
              for r in rows if r.tokens_per_parameter > TESTED_TOKENS_PER_PARAMETER]
     return ASSUMPTIONS + tuple(extra)
@@ -399,15 +410,15 @@ class PlanView:
         n_low, n_high = p.N_range
         reasons = []
         if p.data_limited:
-            reasons.append(f"data-limited ({p.base_epochs:.3g} epochs at the compute-optimal plan)")
+            reasons.append(f"data-limited ({_epochs(p.base_epochs)} at the compute-optimal plan)")
         if p.inference_heavy:
             reasons.append(f"heavy inference (training longer saves {p.inference_saving:.1%} of lifetime FLOP)")
         why = " and ".join(reasons) or "neither data nor inference binds"
         beyond = chosen.tokens_per_parameter > TESTED_TOKENS_PER_PARAMETER
         return (f"{why}: follow {chosen.name}, "
-                f"N = {chosen.N:.3g} on D = {chosen.D:.3g} tokens ({chosen.epochs:.3g} epochs); "
+                f"N = {chosen.N:.3g} on D = {chosen.D:.3g} tokens ({_epochs(chosen.epochs)}); "
                 f"the rules span N = {n_low:.3g} to {n_high:.3g} ({n_high / n_low:.3g}x)"
-                + (f"; {chosen.tokens_per_parameter:.3g} tokens per parameter is beyond the 10,000 Sardana et al. "
+                + (f"; {_ratio(chosen.tokens_per_parameter)} tokens per parameter is beyond the 10,000 Sardana et al. "
                    "trained: an extrapolation" if beyond else ""))
 
 

@@ -87,6 +87,13 @@ def test_no_inference_makes_the_inference_rule_compute_optimal():
     assert result.inference_saving == 0 and not result.inference_heavy
 
 
+def test_a_demand_too_small_to_matter_leaves_the_compute_optimal_plan():
+    # 1 token of demand against ~1e12 training tokens: the optimum moves by less than rounding.
+    result = plan.plan(1e25, 1.0, 1e15)
+    row, epoch = result.row("inference_aware"), result.row("epoch")
+    assert (row.N, row.D) == pytest.approx((epoch.N, epoch.D), rel=1e-9)
+
+
 def test_the_llama_3_8b_plan_is_recovered_from_its_implied_demand():
     # Notebook 11: at the demand that makes Llama 3 8B (15T tokens) lifetime-optimal at its loss,
     # the inference-aware plan for its training compute must be that very model.

@@ -7,15 +7,16 @@ from helpers.plan import RULES, plan_view
 
 __all__ = ["plan_explorer", "RULE_STYLES"]
 
-# Marker, colour and fill per rule (Okabe-Ito colours, shapes that read in grey); the hollow
-# markers let a filled one show through where two rules nearly agree.
+# Marker, colour, size and fill per rule (Okabe-Ito colours, shapes that read in grey). Hollow
+# markers are drawn above filled ones, and filled ones differ in size, so where two rules nearly
+# agree both stay visible.
 RULE_STYLES = {
-    "kaplan": ("v", "#999999", False),
-    "hoffmann_rounded": ("^", "#56B4E9", False),
-    "hoffmann_unrounded": ("<", "#0072B2", False),
-    "epoch": ("s", "#000000", True),
-    "data_constrained": ("D", "#E69F00", True),
-    "inference_aware": ("o", "#009E73", True),
+    "kaplan": ("v", "#999999", 10, False),
+    "hoffmann_rounded": ("^", "#56B4E9", 10, False),
+    "hoffmann_unrounded": ("<", "#0072B2", 10, False),
+    "epoch": ("s", "#000000", 10, True),
+    "data_constrained": ("D", "#E69F00", 6, True),
+    "inference_aware": ("o", "#009E73", 8, True),
 }
 
 
@@ -41,8 +42,8 @@ def plan_explorer():
     four_epochs = ax.axhline(1.0, color="#CC79A7", linestyle=":", linewidth=1.2, label="four epochs")
     box, = ax.plot([], [], color="#D55E00", linestyle="-.", linewidth=1.2, label="the range the rules span")
     markers = {}
-    for rule, (shape, colour, filled) in RULE_STYLES.items():
-        markers[rule], = ax.plot([], [], shape, color=colour, markersize=9 if filled else 10, markeredgewidth=1.6,
+    for rule, (shape, colour, size, filled) in RULE_STYLES.items():
+        markers[rule], = ax.plot([], [], shape, color=colour, markersize=size, markeredgewidth=1.6,
                                  markerfacecolor=colour if filled else "none", linestyle="none", label=RULES[rule])
     chosen, = ax.plot([], [], "o", markersize=17, markerfacecolor="none", markeredgecolor="#D55E00",
                       markeredgewidth=2, linestyle="none", label="recommended")
@@ -68,5 +69,8 @@ def plan_explorer():
         ax.set_ylim(*log_limits([*view.iso_tokens, d_low, d_high, view.one_epoch, view.nearly_free], step=0.5))
         return view.caption
 
-    moving = [iso, one_epoch, four_epochs, box, *markers.values(), chosen]
+    # Drawn in this order (the explorer redraws moving artists in list order, not by zorder):
+    # the ring under the markers, filled markers under hollow ones.
+    by_fill = sorted(RULE_STYLES, key=lambda rule: RULE_STYLES[rule][3], reverse=True)
+    moving = [iso, one_epoch, four_epochs, box, chosen, *(markers[rule] for rule in by_fill)]
     return Explorer("Plan a training run", controls, draw, fig, moving=moving)
