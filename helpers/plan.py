@@ -18,8 +18,8 @@ Every rule spends the budget, C = 6 N D, except the inference-aware rule given a
 a target, the inference-aware plan is the model whose training costs the budget among those its
 objective ever picks for this demand: the target loss is solved for so that its training FLOP
 equal C. Each rule's loss is predicted by its own law, which was fitted on its own data (Kaplan:
-WebText2; Hoffmann: MassiveText; Epoch: Hoffmann's points read off a figure; Muennighoff: C4),
-with its own tokenizer: losses from different rows are not comparable, and Kaplan's N counts
+WebText2; Hoffmann: their own corpus; Epoch: Hoffmann's runs read off their figure; Muennighoff:
+C4), with its own tokenizer: losses from different rows are not comparable, and Kaplan's N counts
 non-embedding parameters only.
 
 Also a command line, printing the same table as ``Plan.to_text()``:
@@ -66,6 +66,8 @@ SECONDS_PER_HOUR = 3600.0
 
 ASSUMPTIONS = (
     "training costs 6 N D FLOP and inference 2 N FLOP per token (notebook 04), with N and D as each law counts them",
+    "D and the demand count tokens as each law's own tokenizer and text did; your tokenizer and data may put more "
+    "or less into a token",
     "each row's loss is predicted by its own law, fitted on its own data and tokenizer: compare N and D across "
     "rows, not losses",
     "Kaplan's N counts non-embedding parameters and reads its C_min as the whole budget; the other laws count "
@@ -372,9 +374,10 @@ def _recommend(rows, law, base_epochs, data_limited, saving, inference_heavy, de
                   "costs less over its life.")
     else:
         rule = "epoch"
-        advice = ("Neither limit binds: follow a compute-optimal rule. The Epoch AI refit is the most careful "
-                  "fit of Hoffmann et al.'s data; the two Hoffmann rows show how much the constants' rounding "
-                  "moves the answer; Kaplan's row is the 2020 rule that Chinchilla overturned.")
+        advice = ("Neither limit binds: follow a compute-optimal rule. The Epoch AI refit agrees with Hoffmann "
+                  "et al.'s other two approaches (Besiroglu et al. 2024); the two Hoffmann rows show how much "
+                  "the constants' rounding moves the answer; Kaplan's row is the 2020 rule that Chinchilla "
+                  "overturned.")
     chosen = by_rule[rule]
     return rule, (f"{data[0].upper()}{data[1:]}; {demand_words}. {advice} "
                   f"Recommended: N = {chosen.N:.3g} parameters on D = {chosen.D:.3g} tokens "
