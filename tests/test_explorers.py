@@ -24,6 +24,7 @@ from helpers import (
     kaplan,
     laws,
     metrics,
+    plan,
     reconcile,
     synthetic,
     testtime,
@@ -60,6 +61,7 @@ BUILDERS = {
     "11": lambda: explorers.inference_explorer(),
     "12": lambda: explorers.sampling_explorer(),
     "13": lambda: explorers.broken_explorer(),
+    "14": lambda: explorers.plan_explorer(),
 }
 
 # Settings an explorer deliberately refuses, with the words it must use.
@@ -409,3 +411,30 @@ def test_broken_explorer_marks_where_each_fit_leaves_the_truth():
     assert f"one-break fit from x = {view.first_miss['broken']:.2g}" in explorer.caption.value
     explorer.apply(n_fitted=24)
     assert "every point fitted" in explorer.caption.value
+
+
+def test_plan_explorer_draws_every_rule_and_the_range():
+    explorer = explorers.plan_explorer()
+    ax = explorer.figure.axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    # The default setting is notebook 14's first worked case, on the sliders' grid (10**12.3 ~ 2e12).
+    expected = plan.plan_view(1e23, 10 ** 12.3, 10 ** 12.7)
+    assert explorer.caption.value == expected.caption and expected.plan.recommended == "inference_aware"
+    explorer.apply(flops=10 ** 22.0, inference_tokens=1e10, unique_tokens=10 ** 10.5)
+    view = plan.plan_view(1e22, 1e10, 10 ** 10.5)
+    result = view.plan
+    assert result.recommended == "data_constrained" and explorer.caption.value.startswith("data-limited")
+    assert explorer.caption.value == view.caption
+    for row in result.rows:
+        np.testing.assert_allclose(lines[row.name].get_xydata(), [[row.N, row.D]])
+        assert ax.get_xlim()[0] < row.N < ax.get_xlim()[1] and ax.get_ylim()[0] < row.D < ax.get_ylim()[1]
+    recommended = result.row("data_constrained")
+    np.testing.assert_allclose(lines["recommended"].get_xydata(), [[recommended.N, recommended.D]])
+    np.testing.assert_allclose(lines["D = C / (6 N): spends the budget"].get_ydata(), view.iso_tokens)
+    np.testing.assert_allclose(lines["one epoch of the unique data"].get_ydata(), [10 ** 10.5] * 2)
+    np.testing.assert_allclose(lines["four epochs"].get_ydata(), [4 * 10 ** 10.5] * 2)
+    box = lines["the range the rules span"].get_xydata()
+    assert (box[:, 0].min(), box[:, 0].max()) == result.N_range and (box[:, 1].min(), box[:, 1].max()) == result.D_range
+    # Heavy demand on a small budget: the recommended model trains beyond what was ever tested.
+    explorer.apply(flops=1e18, inference_tokens=1e16, unique_tokens=1e14)
+    assert explorer.error is None and "an extrapolation" in explorer.caption.value

@@ -3,7 +3,7 @@
 layer 0  _validate, compute, datasets, check       (checks, units, data, self-checks)
 layer 1  laws, kaplan, architecture, metrics, corpus, datalimits, transfer (closed forms and their optima)
 layer 2  chinchilla_fit, fitting, synthetic, henighan, testtime, broken (fits, simulated data)
-layer 3  approaches, reconcile, tinylm, inference, challenge (studies built on fits and laws)
+layer 3  approaches, reconcile, tinylm, inference, challenge, plan (studies built on fits and laws)
 layer 4  plots                                       (figures)
 layer 5  explorers.*                                 (screens)
 """
@@ -17,7 +17,7 @@ LAYERS = {
     "_validate": 0, "compute": 0, "datasets": 0, "check": 0,
     "laws": 1, "kaplan": 1, "architecture": 1, "metrics": 1, "corpus": 1, "datalimits": 1, "transfer": 1,
     "chinchilla_fit": 2, "fitting": 2, "synthetic": 2, "henighan": 2, "testtime": 2, "broken": 2,
-    "approaches": 3, "reconcile": 3, "tinylm": 3, "inference": 3, "challenge": 3,
+    "approaches": 3, "reconcile": 3, "tinylm": 3, "inference": 3, "challenge": 3, "plan": 3,
     "plots": 4,
     "explorers": 5,
 }

@@ -17,6 +17,7 @@ Each explorer's science is a pure function in its topic module, tested without i
 | 11 | ``inference_explorer()`` | ``inference.demand_view`` |
 | 12 | ``sampling_explorer()`` | ``testtime.repeated_sampling_view`` |
 | 13 | ``broken_explorer()`` | ``broken.break_fit_view`` |
+| 14 | ``plan_explorer()`` | ``plan.plan_view`` |
 """
 from helpers.explorers._wiring import Explorer
 from helpers.explorers.architecture import architecture_explorer
@@ -28,6 +29,7 @@ from helpers.explorers.inference import inference_explorer
 from helpers.explorers.isoflop import isoflop_bias_explorer
 from helpers.explorers.kaplan import kaplan_explorer
 from helpers.explorers.lab import lab_explorer
+from helpers.explorers.plan import plan_explorer
 from helpers.explorers.power_laws import power_law_explorer
 from helpers.explorers.reconcile import reconcile_explorer
 from helpers.explorers.saturating import henighan_explorer
@@ -35,4 +37,5 @@ from helpers.explorers.testtime import sampling_explorer
 
 __all__ = ["Explorer", "power_law_explorer", "henighan_explorer", "emergence_explorer", "architecture_explorer",
            "kaplan_explorer", "isoflop_bias_explorer", "bootstrap_explorer", "reconcile_explorer", "lab_explorer",
-           "inference_explorer", "sampling_explorer", "data_constrained_explorer", "broken_explorer"]
+           "inference_explorer", "sampling_explorer", "data_constrained_explorer", "broken_explorer",
+           "plan_explorer"]
