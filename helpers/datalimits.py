@@ -186,13 +186,17 @@ _SEARCH_DECADES = 4.0
 def optimal_allocation(law, C, U):
     """The best split of C FLOP with U unique tokens, to floating-point precision.  Introduced in 10.
 
-    With C = 6 N D fixed the loss is a function of ln N alone, smooth except at three kinks
-    (D = U, N = params_for_data(U), and the unlimited-data optimum; its slope is continuous across
-    each). This scans ln N on a fine grid (200 points per decade, from 4 decades below to 4 above
-    the unlimited-data optimum, widened while the best point sits at an edge), adds the kinks,
-    then polishes the best point with bounded Brent between its neighbours. The scan covers the
-    README grid's range (a factor 3 either way), so the answer is never worse than
-    optimal_allocation_grid's.
+    With C = 6 N D fixed the loss is a function of ln N alone, smooth except at up to three points
+    where the formula changes branch: D = U (repetition starts); N = params_for_data(U) where
+    D >= U (parameters beyond what the unique data can use); and, only where it uses less than one
+    epoch (D < U), the unlimited-data optimum, since the law then counts parameters beyond
+    params_for_data(D) as excess. At the last two the slope is continuous and the curvature jumps;
+    at D = U the slope itself jumps when the model there is larger than params_for_data(U). This
+    scans ln N on a fine grid (200 points per decade, from 4 decades below to 4 above the
+    unlimited-data optimum, widened while the best point sits at an edge), adds those points,
+    then polishes the best point with bounded Brent between its neighbours: a numerical optimum,
+    to floating-point precision. The scan covers the README grid's range (a factor 3 either way),
+    so the answer is never worse than optimal_allocation_grid's.
 
     Ties: where data is so scarce that the loss has reached its floor (loss_floor) to the last
     digit over a range of splits, every split in that range is optimal in floating point; the one
@@ -202,7 +206,7 @@ def optimal_allocation(law, C, U):
     _check_law(law)
     C, U = positive_scalar("C", C), positive_scalar("U", U)
     centre = float(np.log(law.chinchilla.compute_optimal(C)[0]))
-    kinks = np.log([C / (6.0 * U), float(law.params_for_data(U)), np.exp(centre)])
+    kinks = np.log([C / (6.0 * U), float(law.params_for_data(U)), np.exp(centre)])  # the branch points
     low, high = centre - _SEARCH_DECADES * np.log(10), centre + _SEARCH_DECADES * np.log(10)
     while True:
         n_points = int(round((high - low) / np.log(10) * _POINTS_PER_DECADE)) + 1

@@ -1,4 +1,4 @@
-"""Inference-aware scaling (Sardana et al. 2023, "Beyond Chinchilla-Optimal").  Introduced in 11.
+"""Inference-aware scaling (Sardana et al. 2024, "Beyond Chinchilla-Optimal", ICML).  Introduced in 11.
 
 A model is trained once and then used: training costs about 6 N D_train FLOP, inference about
 2 N FLOP per token processed, so a lifetime of D_inference tokens costs 2 N D_inference more.
@@ -35,10 +35,11 @@ __all__ = ["FIGURE1_LAW", "Allocation", "InferenceOptimum", "DemandView", "small
            "lifetime_flops", "compute_optimal_at_loss", "compute_optimal_loss", "inference_optimal",
            "implied_inference_tokens", "demand_view"]
 
-# Hoffmann et al.'s Approach-3 scales with exponents 0.336 and 0.283: the constants with which
-# the inference-aware optimum reproduces Sardana et al.'s Figure 1 caption (a 13B model, 2e12
-# inference tokens -> about 7B parameters, 1.7e22 FLOP and 17% saved). With the exponents as
-# printed by Hoffmann et al. (0.34, 0.28) the same calculation gives 8.0B and 10% instead.
+# Hoffmann et al.'s Approach-3 scales with exponents 0.336 and 0.283, near theirs: constants with
+# which the inference-aware optimum reproduces Sardana et al.'s Figure 1 caption (a 13B model, 2e12
+# inference tokens -> about 7B parameters, 1.7e22 FLOP and 17% saved); other constants might too.
+# With the exponents as printed by Hoffmann et al. (0.34, 0.28) the same calculation gives 8.0B and
+# 10% instead.
 FIGURE1_LAW = ChinchillaLaw(E=1.69, A=406.4, B=410.7, alpha=0.336, beta=0.283)
 
 

@@ -26,7 +26,8 @@ from helpers import datasets
 from helpers._validate import as_positive_array, finite_scalar, positive_int, positive_scalar
 
 __all__ = ["brown_fit", "fitted_coverage", "samples_for_coverage", "coverage", "neg_log_coverage", "first_success",
-           "sampled_coverage", "verifier_success", "verifier_limit", "majority_vote", "majority_limit",
+           "sampled_coverage", "verifier_success", "verifier_limit", "majority_vote", "expected_majority_vote",
+           "majority_limit",
            "local_exponent", "Difficulty", "flops_matched_budget", "sampling_beats_larger_model",
            "RepeatedSamplingView", "repeated_sampling_view", "SAMPLE_GRID", "WRONG_SHARE", "FALSE_NEGATIVE",
            "VIEW_PROBLEMS", "VIEW_SEED"]
@@ -213,7 +214,7 @@ def verifier_limit(p, false_positive, false_negative):
 
 
 def majority_vote(p, k, wrong_share, seed):
-    """Accuracy of majority vote over k samples, simulated.  Introduced in 12.
+    """Accuracy of majority vote over k samples, simulated (expected_majority_vote: its expectation).  Introduced in 12.
 
     Each sample is right with probability p_i; a wrong sample is one common wrong answer with
     probability wrong_share, otherwise a wrong answer no other sample repeats. The most frequent
@@ -236,6 +237,49 @@ def majority_vote(p, k, wrong_share, seed):
         top = np.maximum(np.maximum(right, common), (unique > 0).astype(right.dtype))
         tied = (right == top).astype(float) + (common == top) + np.where(top == 1, unique, 0)
         accuracy[j] = np.mean((right == top) / tied)
+    return accuracy.reshape(k.shape)
+
+
+def _binomial_log_pmf(x, n, q):
+    """log P(Bin(n, q) = x) for whole numbers 0 <= x <= n (float arrays that broadcast)."""
+    return (special.gammaln(n + 1) - special.gammaln(x + 1) - special.gammaln(n - x + 1)
+            + special.xlogy(x, q) + special.xlog1py(n - x, -q))
+
+
+def expected_majority_vote(p, k, wrong_share):
+    """Expected accuracy of majority vote over k samples, computed exactly.  Introduced in 12.
+
+    The same vote as ``majority_vote`` (a wrong sample is the common wrong answer with probability
+    wrong_share, otherwise a wrong answer no other sample repeats; ties split evenly), averaged
+    over the multinomial counts instead of simulated. With r right samples among k, the right
+    answer wins outright when r >= 2 and the common wrong answer has fewer votes, and half the time
+    when it has as many; with r = 1 it can only be part of a k-way tie of single votes. The sum
+    over r is cut where the binomial probability left out is below 1e-16 (Bernstein's inequality,
+    10 standard deviations plus 25 either side of the mean), so the result is exact to
+    floating-point precision. At k = 1 it equals pass@1, the mean of p.
+    p: (n,) in [0, 1]. k: whole numbers of attempts (array, >= 1). wrong_share: in [0, 1].
+    Returns the mean accuracy over problems, an array like k.
+    """
+    p = _probability("p", np.ravel(p))
+    k = _samples("k", k, whole=True)
+    share = _probability_scalar("wrong_share", wrong_share)
+    accuracy = np.empty(k.size)
+    for j, attempts in enumerate(k.ravel().astype(np.int64)):
+        half_width = np.ceil(10 * np.sqrt(attempts * p * (1 - p)) + 25)
+        low = np.clip(np.floor(attempts * p - half_width), 0, attempts).astype(np.int64)
+        high = np.clip(np.ceil(attempts * p + half_width), 0, attempts).astype(np.int64)
+        width = high - low + 1
+        problem = np.repeat(np.arange(p.size), width)  # one row per (problem, count of right samples)
+        right = np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width) + low[problem]
+        wrong = attempts - right
+        chance = np.exp(_binomial_log_pmf(right.astype(float), float(attempts), p[problem]))
+        # The common wrong answer's votes among the wrong samples are Bin(wrong, share).
+        tie = np.where(right <= wrong, np.exp(_binomial_log_pmf(np.minimum(right, wrong).astype(float),
+                                                                wrong.astype(float), share)), 0.0)
+        outright = special.bdtr(np.minimum(right - 1, wrong), wrong, share)
+        single = special.bdtr(np.minimum(1, wrong), wrong, share) / attempts  # at most one common vote
+        wins = np.where(right >= 2, outright + 0.5 * tie, np.where(right == 1, single, 0.0))
+        accuracy[j] = np.bincount(problem, chance * wins, minlength=p.size).mean()
     return accuracy.reshape(k.shape)
 
 

@@ -228,6 +228,8 @@ CASES = [
     (testtime.verifier_limit, dict(p=[0.2], false_positive=[0.1, 0.2], false_negative=0.1), TypeError, "false_positive must be a single number"),
     (testtime.majority_vote, dict(p=[0.2], k=[2.5], wrong_share=0.2, seed=0), ValueError, "k must be whole numbers of attempts"),
     (testtime.majority_vote, dict(p=[0.2], k=[2], wrong_share=-0.2, seed=0), ValueError, "wrong_share must be non-negative"),
+    (testtime.expected_majority_vote, dict(p=[0.2], k=[0], wrong_share=0.2), ValueError, "k must be positive"),
+    (testtime.expected_majority_vote, dict(p=[0.2], k=[3], wrong_share=1.2), ValueError, "wrong_share must lie in [0, 1]"),
     (testtime.majority_limit, dict(p=[2.0], wrong_share=0.2), ValueError, "p must lie in [0, 1]"),
     (testtime.local_exponent, dict(k=[1.0, 10.0], y=[1.0, 0.0]), ValueError, "y must be positive"),
     (testtime.Difficulty, dict(alpha=0.0, beta=2.0), ValueError, "alpha must be positive"),

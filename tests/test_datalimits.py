@@ -105,25 +105,24 @@ def test_params_for_data_inverts_the_chinchilla_frontier():
     np.testing.assert_allclose(LAW.params_for_data(d_opt), n_opt, rtol=1e-12)
 
 
-def test_readme_grid_search_reproduces_its_printed_example():
+def test_readme_grid_search_reproduces_its_earlier_printed_example():
     base_n, base_d, U = 8.67e9, 178e9, 25e9
     result = datalimits.optimal_allocation_grid(LAW, 6 * base_n * base_d, U, around=(base_n, base_d))
-    # Printed in the README as "227B tokens, 9.1 epochs, 6.8B parameters": to those digits.
+    # The README before September 2024 (commit 0c76502) started its grid at (8.67e9, 178e9) and
+    # printed "227B tokens, 9.1 epochs, 6.8B parameters": to those digits.
     assert round(result.D / 1e9) == example("readme_grid_tokens")["value"] / 1e9
     assert round(result.epochs, 1) == example("readme_grid_epochs")["value"]
     assert round(result.N / 1e8) / 10 == example("readme_grid_params")["value"] / 1e9
 
 
-def test_grid_search_at_1e22_reproduces_the_recorded_numbers():
+def test_grid_search_at_1e22_reproduces_the_readme_to_its_printed_digits():
+    # The current README prints optimal_allocation(10**22, 25e9) to 16 or 17 significant digits;
+    # 1e-13 relative leaves room only for a few units in the last place between machines.
     result = datalimits.optimal_allocation_grid(LAW, 1e22, 25e9)
-    # Recorded to 2 decimals of 1e9 (tokens, parameters) and 4 (epochs): 1e-10 relative covers
-    # those digits with room only for floating-point differences between machines.
-    assert result.D == pytest.approx(example("grid_1e22_tokens")["value"], rel=1e-10)
-    assert result.N == pytest.approx(example("grid_1e22_params")["value"], rel=1e-10)
-    assert result.epochs == pytest.approx(example("grid_1e22_epochs")["value"], abs=5e-5)
+    assert result.D == pytest.approx(example("grid_1e22_tokens")["value"], rel=1e-13)
+    assert result.N == pytest.approx(example("grid_1e22_params")["value"], rel=1e-13)
+    assert result.epochs == pytest.approx(example("grid_1e22_epochs")["value"], rel=1e-13)
     assert 6 * result.N * result.D == pytest.approx(1e22, rel=1e-12)
-    # Rounded as the brief states them: 237.34e9 tokens, 9.49 epochs, 7.02e9 parameters.
-    assert (round(result.D / 1e7) / 100, round(result.epochs, 2), round(result.N / 1e7) / 100) == (237.34, 9.49, 7.02)
 
 
 def test_exact_optimum_at_1e22_is_a_stationary_point_and_beats_the_grid():
@@ -134,6 +133,29 @@ def test_exact_optimum_at_1e22_is_a_stationary_point_and_beats_the_grid():
     for factor in (1 - 1e-4, 1 + 1e-4):  # neighbours on the IsoFLOP line are worse
         n = exact.N * factor
         assert LAW.loss(n, 1e22 / (6 * n), 25e9) > exact.loss
+
+
+def _slopes_either_side(log_n, C, U, step=1e-5):
+    """d loss / d ln N just left and just right of ln N = log_n, along 6 N D = C (one-sided differences)."""
+    def loss(x):
+        return float(LAW.loss(np.exp(x), C / (6 * np.exp(x)), U))
+    return (loss(log_n) - loss(log_n - step)) / step, (loss(log_n + step) - loss(log_n)) / step
+
+
+def test_branch_points_of_the_isoflop_loss():
+    # C = 1e22, U = 25e9: N = params_for_data(U) lies where D > U; the slope is continuous there.
+    left, right = _slopes_either_side(np.log(float(LAW.params_for_data(25e9))), 1e22, 25e9)
+    assert right == pytest.approx(left, abs=1e-4)
+    # At D = U the model (6.7e10) is far larger than params_for_data(U): the slope jumps.
+    left, right = _slopes_either_side(np.log(1e22 / (6 * 25e9)), 1e22, 25e9)
+    assert right - left > 0.03
+    # U = 1e12: the unlimited-data optimum uses 0.18 epochs, so it is a branch point. The slope
+    # is continuous (zero) there, and the curvature jumps.
+    centre = np.log(float(LAW.chinchilla.compute_optimal(1e22)[0]))
+    left, right = _slopes_either_side(centre, 1e22, 1e12)
+    assert abs(left) < 1e-5 and abs(right) < 1e-5
+    (l1, _), (_, r1) = _slopes_either_side(centre - 1e-3, 1e22, 1e12), _slopes_either_side(centre + 1e-3, 1e22, 1e12)
+    assert r1 / 1e-3 > 1.5 * (-l1 / 1e-3)  # curvature right of the optimum is about twice that on its left
 
 
 def _random_pairs(count, seed):

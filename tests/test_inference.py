@@ -1,4 +1,4 @@
-"""Notebook 11: inference-aware scaling (Sardana et al. 2023) and its Figure 1 example."""
+"""Notebook 11: inference-aware scaling (Sardana et al. 2024) and its Figure 1 example."""
 import numpy as np
 import pytest
 

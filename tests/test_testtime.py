@@ -138,6 +138,48 @@ def test_majority_vote_starts_at_pass_at_1_and_settles_at_its_limit():
     assert testtime.majority_limit([0.0, 0.01, 0.5], 0.0) == pytest.approx(2 / 3)
 
 
+def _majority_vote_by_enumeration(p, k, share):
+    """Majority vote's expected accuracy summed over every (right, common wrong, unique wrong) count."""
+    from math import comb
+    total = 0.0
+    for q in p:
+        for right in range(k + 1):
+            for common in range(k - right + 1):
+                unique = k - right - common
+                chance = (comb(k, right) * comb(k - right, common) * q ** right * ((1 - q) * share) ** common
+                          * ((1 - q) * (1 - share)) ** unique)
+                top = max(right, common, 1 if unique else 0)
+                tied = (right == top) + (common == top) + (unique if top == 1 else 0)
+                total += chance * (right == top) / tied
+    return total / len(p)
+
+
+@pytest.mark.parametrize("share", [0.0, 0.25, 0.7, 1.0])
+def test_expected_majority_vote_matches_enumerating_every_count(share):
+    p = np.concatenate([np.random.default_rng(3).uniform(0, 1, 5), [0.0, 1.0, 0.2]])
+    for k in (1, 2, 3, 5, 8, 12):
+        expected = testtime.expected_majority_vote(p, [k], share)[0]
+        assert expected == pytest.approx(_majority_vote_by_enumeration(p, k, share), abs=1e-12), k
+
+
+def test_expected_majority_vote_agrees_with_the_simulation():
+    p = testtime.Difficulty(0.3, 2.0).sample(500, seed=4)
+    simulated = np.array([testtime.majority_vote(p, K_DECADES, 0.25, seed=s) for s in range(100)])
+    expected = testtime.expected_majority_vote(p, K_DECADES, 0.25)
+    standard_error = simulated.std(axis=0, ddof=1) / np.sqrt(len(simulated))
+    assert np.all(np.abs(simulated.mean(axis=0) - expected) < 4 * standard_error + 1e-12)
+    # One sample is one vote: exactly pass@1. Coverage, which an oracle reaches, is never below.
+    assert expected[0] == pytest.approx(p.mean(), rel=1e-12)
+    assert np.all(expected <= testtime.coverage(p, K_DECADES) + 1e-12)
+
+
+def test_expected_majority_vote_tends_to_its_limit():
+    p = testtime.Difficulty(0.8, 1.0).sample(1000, seed=5)
+    many = testtime.expected_majority_vote(p, [20_000], 0.25)[0]
+    near = np.abs(p - 0.25 * (1 - p)) < 0.02  # close races are not settled by 20,000 samples
+    assert abs(many - testtime.majority_limit(p, 0.25)) <= near.mean() / 2
+
+
 def test_majority_vote_is_seeded():
     p = testtime.Difficulty(0.5, 2.0).sample(200, seed=0)
     first = testtime.majority_vote(p, [1, 10, 100], 0.3, seed=9)

@@ -34,7 +34,7 @@ def _size_label(count, mantissas):
     return _short(count) if any(abs(leading - m) < 1e-6 for m in mantissas) else ""
 
 
-# Sardana et al. 2023 (abstract): quality kept improving up to 10,000 tokens per parameter.
+# Sardana et al. 2024 (abstract): quality kept improving up to 10,000 tokens per parameter.
 TESTED_TOKENS_PER_PARAMETER = 1e4
 # Reference models from 100M to 1T parameters, 1-1.3-2-3-5-7 per decade (13B is Figure 1's).
 REFERENCE_SIZES = [float(f"{m}e{e}") for e in range(8, 12) for m in (1, 1.3, 2, 3, 5, 7)] + [1e12]
