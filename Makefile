@@ -5,6 +5,8 @@
 #   make test-portable   the notebooks again under other CPU code paths and the other Pythons
 #   make lint            ruff over the helpers, tests, scripts and the notebooks' code cells
 #   make test-browser    every explorer in JupyterLab in headless Chromium (bash .ci/install-chromium first)
+# For a classroom:
+#   make slides          a reveal.js deck per notebook in build/slides/, for viewing offline (needs npm once)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -28,7 +30,8 @@ LAB_FLAGS := --LabApp.news_url=None \
 # Extra options for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port 8890"
 LAB_ARGS ?=
 
-.PHONY: install lab test test-portable test-browser lint benchmark benchmark-browser manifest simulate constraints clean
+.PHONY: install lab test test-portable test-browser lint benchmark benchmark-browser manifest simulate constraints clean \
+	slides
 
 install: $(STAMP)
 
@@ -54,12 +57,28 @@ test-portable: install
 	$(BIN)/python .ci/portability.py
 
 # Real browser: Debian's Chromium (bash .ci/install-chromium) driven by Playwright; artifacts
-# (screenshots, latency.json, server.log) in build/browser/. Not part of make test.
-test-browser: install
+# (screenshots, latency.json, server.log) in build/browser/. Not part of make test. Builds the
+# slides first: the suite opens every deck with the network blocked.
+test-browser: install slides
 	$(BIN)/python -m pytest tests/browser
 
 lint: install
 	$(BIN)/ruff check
+
+# Slides: one reveal.js deck per notebook, NN-topic.slides.html, in build/slides/ with an index.html
+# and the reveal.js and MathJax files beside them: zip the folder, open index.html, no network needed.
+# reveal.js and MathJax are pinned in slides/package-lock.json; npm installs them once into
+# slides/node_modules (the only step that needs a network).
+SLIDES_ASSETS := slides/node_modules/.package-lock.json
+
+slides: install $(SLIDES_ASSETS)
+	$(BIN)/python -m slides.build_slides
+
+$(SLIDES_ASSETS): slides/package.json slides/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make slides needs npm once, to install the pinned reveal.js and MathJax \
+		(Debian: apt-get install npm; or Node.js from nodejs.org)" >&2; exit 1; }
+	cd slides && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
 
 benchmark: install
 	$(BIN)/python benchmarks/bench_fit_chinchilla.py
@@ -78,4 +97,4 @@ constraints: install
 	mv constraints.tmp constraints.txt
 
 clean:
-	rm -rf $(VENV) $(VENV)-3.* build
+	rm -rf $(VENV) $(VENV)-3.* build slides/node_modules
