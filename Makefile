@@ -69,9 +69,14 @@ lint: install
 # and the reveal.js and MathJax files beside them: zip the folder, open index.html, no network needed.
 # reveal.js and MathJax are pinned in slides/package-lock.json; npm installs them once into
 # slides/node_modules (the only step that needs a network).
+# Rebuilt when a notebook, the slide tooling or the pinned assets change.
 SLIDES_ASSETS := slides/node_modules/.package-lock.json
+SLIDES_INDEX := build/slides/index.html
+SLIDES_SOURCES := $(wildcard notebooks/[0-9][0-9]-*.ipynb slides/*.py slides/templates/*/*)
 
-slides: install $(SLIDES_ASSETS)
+slides: install $(SLIDES_INDEX)
+
+$(SLIDES_INDEX): $(STAMP) $(SLIDES_ASSETS) $(SLIDES_SOURCES)
 	$(BIN)/python -m slides.build_slides
 
 $(SLIDES_ASSETS): slides/package.json slides/package-lock.json

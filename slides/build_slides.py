@@ -27,6 +27,7 @@ What a deck shows, from the notebook as it is stored (nothing is run):
 import argparse
 import copy
 import html
+import logging
 import re
 import shutil
 import sys
@@ -273,6 +274,9 @@ def build(notebooks, out_dir=DEFAULT_OUT, assets=True, node_modules=NODE_MODULES
     if assets:
         copy_assets(out_dir, node_modules)
     export, written = exporter(), []
+    # nbconvert warns, for every deck, that stored figures have no alternative text (it then gives
+    # them a generic one); that is the notebooks' matter, not the build's.
+    export.log.setLevel(logging.ERROR)
     if assets:
         write_notebook_css(out_dir, export)
     for path in notebooks:

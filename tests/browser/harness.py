@@ -368,7 +368,8 @@ class Browser:
     def _route(self, route):
         url = route.request.url
         parts = urlsplit(url)
-        if parts.scheme in ("data", "blob", "file") or parts.hostname == "127.0.0.1":  # file: the slide decks
+        local_file = parts.scheme == "file" and not parts.hostname  # the slide decks
+        if parts.scheme in ("data", "blob") or local_file or parts.hostname == "127.0.0.1":
             route.continue_()
         else:
             self.blocked.append(url)
