@@ -21,7 +21,8 @@ What a deck shows, from the notebook as it is stored (nothing is run):
 - Code is folded under a "Code" line that opens with a click (an exercise's stub stays open: it
   states the task); printed results show as stored.
 - Figures are the stored PNGs, embedded. An explorer shows its stored static copy (caption and
-  figure) with a note that the live version needs the notebook; widget state is dropped.
+  figure) with a note that the live version needs the notebook; another widget (a progress bar)
+  is left out, and so is the widget state.
 - Equations are typeset by MathJax 3 (SVG output: one script file, no web fonts).
 """
 import argparse
@@ -171,10 +172,8 @@ def static_explorer(output, notebook_name):
     if "text/html" in data:
         shown = EXPLORER_RUN_NOTE.sub("", "".join(data["text/html"]))
         data["text/html"] = shown + note
-    elif "image/png" in data:
-        data["text/html"] = f'<img src="data:image/png;base64,{data["image/png"]}" alt="explorer">' + note
     else:
-        data["text/html"] = note
+        data["text/html"] = f'<img src="data:image/png;base64,{data["image/png"]}" alt="explorer">' + note
     return {**output, "data": data}
 
 
@@ -192,8 +191,9 @@ def deck_notebook(nb, notebook_name):
                 continue
             cell = {**cell, "source": text}
         if cell["cell_type"] == "code":
-            outputs = [static_explorer(out, notebook_name) if WIDGET_VIEW in out.get("data", {}) else out
-                       for out in cell.get("outputs", [])]
+            outputs = [static_explorer(out, notebook_name) if mark_slides.is_explorer(out) else out
+                       for out in cell.get("outputs", []) if mark_slides.is_explorer(out)
+                       or WIDGET_VIEW not in out.get("data", {})]  # another widget has nothing to show
             fold = mark_slides.STUB not in mark_slides.source(cell)  # a stub states the task: open
             cell = {**cell, "metadata": {**cell["metadata"], "course_slides_fold": fold}, "outputs": outputs}
         cells.extend(split_cell(cell))

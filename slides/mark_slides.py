@@ -52,10 +52,16 @@ def headings(cell, level):
     return [line[len(prefix):].strip() for line in source(cell).splitlines() if line.startswith(prefix)]
 
 
+def is_explorer(output):
+    """An explorer's output: a widget with a static copy (its figure or text) beside it.  Another
+    widget (a progress bar, say) has nothing to show without a kernel."""
+    data = output.get("data", {})
+    return WIDGET_VIEW in data and ("image/png" in data or "text/html" in data)
+
+
 def shows_figure(cell):
     """True for a code cell whose stored outputs include a PNG or an explorer."""
-    return any("image/png" in out.get("data", {}) or WIDGET_VIEW in out.get("data", {})
-               for out in cell.get("outputs", []))
+    return any("image/png" in out.get("data", {}) or is_explorer(out) for out in cell.get("outputs", []))
 
 
 def is_solution_only(cell):

@@ -15,7 +15,6 @@ DECKS = harness.REPO / "build" / "slides"
 ARTIFACTS = harness.BUILD / "slides"
 NOTEBOOKS = harness.course_notebooks()
 TOOLING_SUFFIXES = (".py", ".j2", ".json")
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 # After reveal.js is ready: wait for MathJax's typesetting and every image's decoding, then report.
 STATE_JS = """async () => {
@@ -108,9 +107,9 @@ def test_deck_renders_offline(decks, browser, notebook):
         page.close()
 
     cells = shown_cells(notebook)
-    outputs = [out.get("data", {}) for c in cells if c["cell_type"] == "code" for out in c["outputs"]]
-    figures = sum("image/png" in data for data in outputs)
-    explorers = sum(WIDGET_VIEW in data for data in outputs)
+    outputs = [out for c in cells if c["cell_type"] == "code" for out in c["outputs"]]
+    figures = sum("image/png" in out.get("data", {}) for out in outputs)
+    explorers = sum(mark_slides.is_explorer(out) for out in outputs)
     has_math = any("$" in mark_slides.source(c) for c in cells if c["cell_type"] == "markdown")
     problems = []
     if state["slides"] < 2 or state["horizontal"] < 2:
