@@ -29,7 +29,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = REPO / "notebooks"
-SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
+# "" is what JupyterLab's property inspector writes for "-" (continue the slide above).
+SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-", "")
 STUB = 'raise NotImplementedError("Exercise'
 SOLUTION_START = "<details><summary>Solution"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"

@@ -117,10 +117,12 @@ def test_marking_is_idempotent_and_keeps_choices_made_by_hand():
     bare = copy.deepcopy(nb)
     for cell in bare["cells"]:
         cell["metadata"].pop("slideshow", None)
-    bare["cells"][4]["metadata"]["slideshow"] = {"slide_type": "notes"}  # a choice made by hand
+    bare["cells"][4]["metadata"]["slideshow"] = {"slide_type": "notes"}  # choices made by hand
+    bare["cells"][3]["metadata"]["slideshow"] = {"slide_type": ""}  # JupyterLab's "-"
     written = mark_slides.mark(bare)
+    assert 3 not in written and slide_type(bare["cells"][3]) == ""
     assert 4 not in written and slide_type(bare["cells"][4]) == "notes"
-    assert len(written) == len(bare["cells"]) - 1
+    assert len(written) == len(bare["cells"]) - 2 and not mark_slides.bad_marks(bare["cells"])
     proposal = mark_slides.propose(bare["cells"])
     assert all(slide_type(bare["cells"][i]) == proposal[i] for i in written)
     assert mark_slides.mark(bare) == {}
