@@ -8,6 +8,7 @@
 # For a class (docs/instructor-guide.md):
 #   make student       student versions of every notebook (solutions removed) in student/
 #   make colab-cell    the Colab install block in every notebook's setup cell (after adding a notebook)
+#   make slides        a reveal.js deck per notebook in build/slides/, for viewing offline (needs npm once)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -32,7 +33,7 @@ LAB_FLAGS := --LabApp.news_url=None \
 LAB_ARGS ?=
 
 .PHONY: install lab test test-portable test-browser lint benchmark benchmark-browser manifest simulate constraints clean \
-	student colab-cell
+	student colab-cell slides
 
 install: $(STAMP)
 
@@ -58,12 +59,33 @@ test-portable: install
 	$(BIN)/python .ci/portability.py
 
 # Real browser: Debian's Chromium (bash .ci/install-chromium) driven by Playwright; artifacts
-# (screenshots, latency.json, server.log) in build/browser/. Not part of make test.
-test-browser: install
+# (screenshots, latency.json, server.log) in build/browser/. Not part of make test. Builds the
+# slides first: the suite opens every deck with the network blocked.
+test-browser: install slides
 	$(BIN)/python -m pytest tests/browser
 
 lint: install
 	$(BIN)/ruff check
+
+# Slides: one reveal.js deck per notebook, NN-topic.slides.html, in build/slides/ with an index.html
+# and the reveal.js and MathJax files beside them: zip the folder, open index.html, no network needed.
+# reveal.js and MathJax are pinned in docs/slides/package-lock.json; npm installs them once into
+# docs/slides/node_modules (the only step that needs a network).
+# Rebuilt when a notebook, the slide tooling or the pinned assets change.
+SLIDES_ASSETS := docs/slides/node_modules/.package-lock.json
+SLIDES_INDEX := build/slides/index.html
+SLIDES_SOURCES := $(wildcard notebooks/*.ipynb docs/slides/*.py docs/slides/templates/*/*)
+
+slides: install $(SLIDES_INDEX)
+
+$(SLIDES_INDEX): $(STAMP) $(SLIDES_ASSETS) $(SLIDES_SOURCES)
+	$(BIN)/python -m docs.slides.build_slides
+
+$(SLIDES_ASSETS): docs/slides/package.json docs/slides/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make slides needs npm once, to install the pinned reveal.js and MathJax \
+		(Debian: apt-get install npm; or Node.js from nodejs.org)" >&2; exit 1; }
+	cd docs/slides && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
 
 benchmark: install
 	$(BIN)/python benchmarks/bench_fit_chinchilla.py
@@ -89,4 +111,4 @@ colab-cell:
 	$(PYTHON) .ci/classroom.py colab-cell
 
 clean:
-	rm -rf $(VENV) $(VENV)-3.* build
+	rm -rf $(VENV) $(VENV)-3.* build docs/slides/node_modules

@@ -340,8 +340,8 @@ class LabServer:
 
 
 class Browser:
-    """Debian's Chromium, headless, through Playwright; every request not to 127.0.0.1 is aborted
-    and recorded in ``blocked``.  Use as a context manager."""
+    """Debian's Chromium, headless, through Playwright; every request not to 127.0.0.1 (or to a
+    local file: the slide decks) is aborted and recorded in ``blocked``.  Use as a context manager."""
 
     def __init__(self, executable=None, timeouts=TIMEOUTS):
         self.executable = executable or chromium_path()
@@ -370,7 +370,8 @@ class Browser:
     def _route(self, route):
         url = route.request.url
         parts = urlsplit(url)
-        if parts.scheme in ("data", "blob") or parts.hostname == "127.0.0.1":
+        local_file = parts.scheme == "file" and not parts.hostname  # the slide decks
+        if parts.scheme in ("data", "blob") or local_file or parts.hostname == "127.0.0.1":
             route.continue_()
         else:
             self.blocked.append(url)
