@@ -14,3 +14,18 @@ def test_benchmark_script_runs_and_reports(capsys):
     assert "speed-up:" in out and "bootstrap_chinchilla, 50 resamples" in out
     assert ratio > 0
     assert objective_gap <= 1e-9  # no worse than the grid's optimum, even on this subset
+
+
+LAB_SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_lab.py"
+
+
+def test_lab_benchmark_runs_and_reports(capsys):
+    module = load_script(LAB_SCRIPT)
+    rows, study_seconds = module.main(["--widths", "8", "24", "--tokens", "1280", "--repeats", "1",
+                                       "--study", "tiny", "--workers", "2"])
+    out = capsys.readouterr().out
+    assert "fraction of peak" in out and "study (tiny) on 2 processes" in out
+    assert set(rows) == {8, 24}
+    for speed, fraction in rows.values():
+        assert speed > 0 and 0 < fraction < 5  # a ratio to the matmul peak measured in the same run
+    assert study_seconds > 0
