@@ -1,12 +1,16 @@
 """How fast the lab trains: tokens/s and model GFLOP/s per width, against this machine's matmul peak.
 
 Per width: the training steps of helpers.tinylm (helpers.tinylm.train, evaluation excluded) on
-``--tokens`` bytes, timed ``--repeats`` times; model FLOPs are 6 N per token (the course's C = 6ND).
-Each timing is paired with a timing of numpy's float32 product (64 x 1024) @ (1024 x 1024) on one
-core, taken in this process just before, so the fraction of peak is a ratio measured under the same
-machine load (report medians: on a shared machine single timings wander). Then the whole study
-(datasets/run_lab_study.py: the 25-run grid and the noise runs) on every core, written to a
-temporary directory, and its wall time.
+``--tokens`` bytes, ``--repeats`` times; model FLOPs are 6 N per token (the course's C = 6ND). Every
+step is timed on its own, and so is each of many float32 products (64 x 1024) @ (1024 x 1024) on one
+core, interleaved with the runs in this process; speeds use the median of those timings. Timings
+are CPU time (time.process_time), not wall time: on a machine shared with other work a process is
+paused now and then, and a pause would count against a long step more often than against a short
+product. Other work still competes for caches and memory bandwidth, so the ratio of the two speeds
+measured in the same process (the fraction of the matmul peak) is the number to compare; the median
+of the repeats is printed. Then the whole study (datasets/run_lab_study.py: the 25-run grid and the
+noise runs) on every core, written to a temporary directory: its wall time does depend on what else
+the machine runs.
 
     python benchmarks/bench_lab.py                      # about two minutes on two free cores
     python benchmarks/bench_lab.py --study none --repeats 5
@@ -26,37 +30,37 @@ import numpy as np  # noqa: E402
 from helpers import corpus, tinylm  # noqa: E402
 
 STUDY_SCRIPT = Path(__file__).resolve().parent.parent / "datasets" / "run_lab_study.py"
-DEFAULT_TOKENS = {8: 40000, 72: 40000, 648: 6400}
+DEFAULT_TOKENS = {8: 12800, 72: 12800, 648: 3200}
 
 
-def matmul_peak(repeats=20):
-    """GFLOP/s of one float32 (64 x 1024) @ (1024 x 1024) product: the best of ``repeats`` timings."""
+def matmul_peak(repeats=50):
+    """GFLOP/s of one float32 (64 x 1024) @ (1024 x 1024) product: the median of ``repeats`` CPU timings."""
     rng = np.random.default_rng(0)
     a = rng.standard_normal((64, 1024)).astype(np.float32)
     b = rng.standard_normal((1024, 1024)).astype(np.float32)
     out = np.empty((64, 1024), np.float32)
-    best = np.inf
+    seconds = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.process_time()
         np.matmul(a, b, out=out)
-        best = min(best, time.perf_counter() - start)
-    return 2 * 64 * 1024 * 1024 / best / 1e9
+        seconds.append(time.process_time() - start)
+    return 2 * 64 * 1024 * 1024 / statistics.median(seconds) / 1e9
 
 
-def time_training(text, width, tokens, dtype=tinylm.DTYPE):
-    """Seconds for the training steps of one run (no evaluation), and N."""
+def training_speed(text, width, tokens, dtype=tinylm.DTYPE):
+    """Model GFLOP/s (6 N per token) of the training steps of one run: the median step's (CPU time), and N."""
     model = tinylm.TinyLM(width, seed=0, dtype=dtype)
     positions = tinylm.CONTEXT + np.random.default_rng(0).permutation(text.train.size - tinylm.CONTEXT)[:tokens]
-    start = time.perf_counter()
-    tinylm.train(model, text.train, positions)
-    return time.perf_counter() - start, model.n_params
+    seconds = []
+    tinylm.train(model, text.train, positions, step_cpu_seconds=seconds)
+    return 6 * model.n_params * tinylm.BATCH / statistics.median(seconds) / 1e9, model.n_params
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--widths", type=int, nargs="+", default=list(DEFAULT_TOKENS))
     parser.add_argument("--tokens", type=int, default=None, help="training bytes timed per width "
-                        "(default: 40,000, or 6,400 at width 648)")
+                        "(default: 12,800, or 3,200 at width 648)")
     parser.add_argument("--repeats", type=int, default=3, help="timings per width (median)")
     parser.add_argument("--study", choices=("full", "tiny", "none"), default="full",
                         help="also time the whole study on every core (tiny: a 2 x 2 grid, for tests)")
@@ -69,15 +73,14 @@ def main(argv=None):
     print("width        N  tokens/s  GFLOP/s (6N/token)  matmul peak GFLOP/s  fraction of peak")
     rows = {}
     for width in args.widths:
-        tokens = args.tokens or DEFAULT_TOKENS.get(width, 40000)
-        time_training(text, width, min(tokens, 10 * tinylm.BATCH))  # warm-up
+        tokens = args.tokens or DEFAULT_TOKENS.get(width, 12800)
         fractions, speeds, peaks = [], [], []
         for _ in range(args.repeats):
             peak = matmul_peak()
-            seconds, n = time_training(text, width, tokens)
-            speeds.append(6 * n * tokens / seconds / 1e9)
+            speed, n = training_speed(text, width, tokens)
+            speeds.append(speed)
             peaks.append(peak)
-            fractions.append(speeds[-1] / peak)
+            fractions.append(speed / peak)
         speed, fraction = statistics.median(speeds), statistics.median(fractions)
         rows[width] = (speed, fraction)
         print(f"{width:5d} {n:9,d} {speed * 1e9 / (6 * n):9,.0f}  {speed:18.1f}  {statistics.median(peaks):19.0f}"
