@@ -11,10 +11,11 @@ of its peak; the peak is 0.01 up to width 32 and shrinks as 0.01 * sqrt(32 / wid
 layers take smaller steps, as is common practice). Losses are in nats per byte (divide by ln 2 for bits).
 
 Speed, in plain numpy: weights, gradients and Adam's moments are float32 (half the memory traffic of
-float64; the lab's losses move by less than run-to-run noise, notebook 09), each lives in one flat
-array (the named weights are views into it), so the Adam update is a few whole-array numpy calls
-with no temporaries, and the embedding gradient is one matrix product with a one-hot matrix
-instead of ``np.add.at``.
+float64; the lab's losses move by less than run-to-run noise), each lives in one flat array (the
+named weights are views into it), so the Adam update is a dozen in-place numpy calls with no
+temporaries, run on cache-sized blocks; the embedding gradient is one matrix product with a one-hot
+matrix instead of ``np.add.at``. The held-out loss is read on every held-out byte, in batches.
+Independent runs can be spread over processes (``run_many``); each is seeded by its own seed.
 """
 import os
 import time
