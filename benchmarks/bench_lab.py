@@ -12,7 +12,7 @@ of the repeats is printed. Then the whole study (datasets/run_lab_study.py: the 
 noise runs) on every core, written to a temporary directory: its wall time does depend on what else
 the machine runs.
 
-    python benchmarks/bench_lab.py                      # about two minutes on two free cores
+    python benchmarks/bench_lab.py                      # a few minutes, most of it the study
     python benchmarks/bench_lab.py --study none --repeats 5
 """
 import argparse

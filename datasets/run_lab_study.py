@@ -4,7 +4,8 @@ Five model sizes x five token budgets (helpers.tinylm.STUDY_WIDTHS, STUDY_TOKENS
 once with seed 0 on the Python documentation corpus (helpers.corpus), and a few grid cells again with
 other seeds (NOISE_CELLS, NOISE_SEEDS) to measure run-to-run noise. The runs are independent and
 each is seeded by its own seed, so they are spread over processes (one per core by default) and the
-results are the same whatever the number of workers. About a minute on two free cores.
+results are the same whatever the number of workers. About 7e12 FLOP of model compute: a few minutes
+on two cores (benchmarks/bench_lab.py times it).
 
     python datasets/run_lab_study.py            # writes lab_tinylm_runs.csv, lab_tinylm_seed_runs.csv
                                                 # and lab_tinylm_runs_meta.json
