@@ -32,7 +32,7 @@ LAB_FLAGS := --LabApp.news_url=None \
 # Extra options for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port 8890"
 LAB_ARGS ?=
 
-.PHONY: install lab test test-portable test-browser lint benchmark benchmark-browser manifest simulate constraints clean \
+.PHONY: install lab test test-portable test-browser lint benchmark benchmark-lab benchmark-browser manifest simulate constraints clean \
 	student colab-cell slides
 
 install: $(STAMP)
@@ -89,6 +89,9 @@ $(SLIDES_ASSETS): docs/slides/package.json docs/slides/package-lock.json
 
 benchmark: install
 	$(BIN)/python benchmarks/bench_fit_chinchilla.py
+
+benchmark-lab: install
+	$(BIN)/python benchmarks/bench_lab.py
 
 benchmark-browser: install
 	$(BIN)/python benchmarks/bench_explorer_latency.py

@@ -23,12 +23,16 @@ from helpers import (
     reconcile,
     synthetic,
     testtime,
+    tinylm,
     transfer,
 )
+from helpers.corpus import load_corpus
 
 GOOD_N, GOOD_D, GOOD_LOSS = synthetic.chinchilla_design_runs(laws.EPOCH_REFIT, 5, 4, 0.01, 0)
 X = np.geomspace(1, 1e4, 8)
 Y = 3 * X ** -0.4
+TEXT = load_corpus()
+BEYOND = TEXT.train.size  # one byte more than an epoch of contexts
 
 
 TEXT = corpus.load_corpus()
@@ -324,6 +328,22 @@ CASES = [
     (plan.plan_view, dict(flops=1e23, inference_tokens=2e12, unique_tokens=5e12, span=1.0), ValueError, "span must exceed 1"),
     (plan.plan_view, dict(flops=1e23, inference_tokens=2e12, unique_tokens=5e12, points=1), ValueError, "points must be at least 2"),
     (plan.plan(1e23, 2e12, 5e12).row, dict(rule="chinchilla"), ValueError, "rule must be one of kaplan"),
+    (tinylm.parameter_count, dict(width=-3), ValueError, "width must be at least 1"),
+    (tinylm.parameter_count, dict(width=np.inf), TypeError, "width must be an integer"),
+    (tinylm.train_run, dict(corpus=TEXT, width=0, tokens=2000), ValueError, "width must be at least 1"),
+    (tinylm.train_run, dict(corpus=TEXT, width=np.nan, tokens=2000), TypeError, "width must be an integer"),
+    (tinylm.train_run, dict(corpus=TEXT, width=8, tokens=-640), ValueError, "tokens must be at least 640"),
+    (tinylm.train_run, dict(corpus=TEXT, width=8, tokens=np.inf), TypeError, "tokens must be an integer"),
+    (tinylm.train_run, dict(corpus=TEXT, width=8, tokens=BEYOND), ValueError, "tokens must be at most the"),
+    (tinylm.train_run, dict(corpus=TEXT, width=8, tokens=2000, seed=-1), ValueError, "seed must be at least 0"),
+    (tinylm.train_run, dict(corpus=TEXT, width=8, tokens=2000, dtype=np.float16), ValueError, "dtype must be float32 or float64"),
+    (tinylm.run_grid, dict(corpus=TEXT, widths=(8, -1), tokens=(2000,)), ValueError, "widths must be at least 1"),
+    (tinylm.run_grid, dict(corpus=TEXT, widths=(8,), tokens=(2000, BEYOND)), ValueError, "tokens must be at most the"),
+    (tinylm.run_grid, dict(corpus=TEXT, widths=(8,), tokens=(2000.0,)), TypeError, "tokens must be an integer"),
+    (tinylm.run_grid, dict(corpus="text", widths=(8,), tokens=(2000,)), TypeError, "corpus must be a helpers.corpus.Corpus"),
+    (tinylm.run_many, dict(corpus=TEXT, jobs=[(8, 2000, 0)], workers=0), ValueError, "workers must be at least 1"),
+    (tinylm.run_many, dict(corpus=TEXT, jobs=[(8, BEYOND, 0)]), ValueError, "tokens must be at most the"),
+    (tinylm.run_many, dict(corpus=TEXT, jobs=[(8, 2000, -2)]), ValueError, "seed must be at least 0"),
 ]
 
 

@@ -25,3 +25,18 @@ def test_redraw_benchmark_times_compute_and_render_apart(capsys):
     for row in rows:
         assert 0 < row["compute_s"] <= row["median_s"] <= row["max_s"]
         assert row["render_s"] >= 0 and f"{row['control'][:16]:16}" in out
+
+
+LAB_SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_lab.py"
+
+
+def test_lab_benchmark_runs_and_reports(capsys):
+    module = load_script(LAB_SCRIPT)
+    rows, study_seconds = module.main(["--widths", "8", "24", "--tokens", "1280", "--repeats", "1",
+                                       "--study", "tiny", "--workers", "2"])
+    out = capsys.readouterr().out
+    assert "fraction of peak" in out and "study (tiny) on 2 processes" in out
+    assert set(rows) == {8, 24}
+    for speed, fraction in rows.values():
+        assert speed > 0 and 0 < fraction < 5  # a ratio to the matmul peak measured in the same run
+    assert study_seconds > 0
