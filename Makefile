@@ -52,8 +52,10 @@ lab: install
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/$(FIRST_NOTEBOOK) \
 		$(LAB_FLAGS) $(LAB_ARGS)
 
+# The tests in as many processes as the machine has cores (pytest-xdist); each notebook's cells
+# stay together, in order, in one process (--dist loadfile), as nbval needs.
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 test-portable: install
 	$(BIN)/python .ci/portability.py
