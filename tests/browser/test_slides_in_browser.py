@@ -50,7 +50,7 @@ def deck_of(notebook):
 
 
 def tooling_mtime():
-    files = [p for p in (harness.REPO / "slides").rglob("*")
+    files = [p for p in (harness.REPO / "docs" / "slides").rglob("*")
              if p.suffix in TOOLING_SUFFIXES and "node_modules" not in p.parts]
     return max(p.stat().st_mtime for p in files)
 
