@@ -517,10 +517,28 @@ ARM_JS = """(root) => {
     }
   }
   window.__courseT0 = null;
+  window.__courseT1 = null;
   window.__courseArmed = true;
   window.__courseArmedAt = performance.now();
   const draws = root.querySelector('.course-explorer-draws');
   const img = root.querySelector('img.course-explorer-figure, .course-explorer-figure img');
+  // The moment the redraw is on screen, seen by the page itself (a DOM change or an image load),
+  // so the driver's own round trip after the key press is not counted.
+  const before = draws ? parseInt(draws.textContent.trim(), 10) : NaN;
+  const seen = () => {
+    if (window.__courseT1 !== null) return;
+    const counter = root.querySelector('.course-explorer-draws');
+    const figure = root.querySelector('img.course-explorer-figure, .course-explorer-figure img');
+    const count = counter ? parseInt(counter.textContent.trim(), 10) : NaN;
+    if (count > before && (!figure || (figure.complete && figure.naturalWidth > 0))) {
+      window.__courseT1 = performance.now();
+    }
+  };
+  if (window.__courseWatch) window.__courseWatch.stop();
+  const observer = new MutationObserver(seen);
+  observer.observe(root, {subtree: true, childList: true, characterData: true, attributes: true});
+  root.addEventListener('load', seen, true);  // an image's load does not bubble: catch it on the way down
+  window.__courseWatch = {stop: () => { observer.disconnect(); root.removeEventListener('load', seen, true); }};
   return {draws: draws ? draws.textContent.trim() : null, figure: !!img};
 }"""
 
@@ -535,6 +553,7 @@ WAIT_REDRAW_JS = """(root, [before, timeoutMs, handle, signature, needles]) => n
   let t1 = null;
   const finish = (ok, why) => {
     disarm();
+    if (window.__courseWatch) { window.__courseWatch.stop(); window.__courseWatch = null; }
     const draws = root.querySelector('.course-explorer-draws');
     const img = root.querySelector('img.course-explorer-figure, .course-explorer-figure img');
     const message = root.querySelector('.course-explorer-message');
@@ -550,7 +569,7 @@ WAIT_REDRAW_JS = """(root, [before, timeoutMs, handle, signature, needles]) => n
       const draws = root.querySelector('.course-explorer-draws');
       const img = root.querySelector('img.course-explorer-figure, .course-explorer-figure img');
       const count = draws ? parseInt(draws.textContent.trim(), 10) : NaN;
-      if (count > before && (!img || (img.complete && img.naturalWidth > 0))) t1 = now;
+      if (count > before && (!img || (img.complete && img.naturalWidth > 0))) t1 = window.__courseT1 ?? now;
       else if (now - started > timeoutMs) return finish(false, count > before ? 'figure' : 'redraw');
     }
     if (t1 !== null) {
