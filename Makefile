@@ -5,6 +5,7 @@
 #   make test-portable   the notebooks again under other CPU code paths and the other Pythons
 #   make lint            ruff over the helpers, tests, scripts and the notebooks' code cells
 #   make test-browser    every explorer in JupyterLab in headless Chromium (bash .ci/install-chromium first)
+#   make classroom N=10  N simulated learners on a local JupyterHub (docs/classroom-sizing.md)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -28,7 +29,8 @@ LAB_FLAGS := --LabApp.news_url=None \
 # Extra options for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port 8890"
 LAB_ARGS ?=
 
-.PHONY: install lab test test-portable test-browser lint benchmark benchmark-browser manifest simulate constraints clean
+.PHONY: install lab test test-portable test-browser lint benchmark benchmark-browser manifest simulate constraints clean \
+	classroom classroom-install test-classroom classroom-constraints
 
 install: $(STAMP)
 
@@ -77,5 +79,37 @@ constraints: install
 	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable; } > constraints.tmp
 	mv constraints.tmp constraints.txt
 
+# The classroom measurement (docs/classroom-sizing.md): its own venv with jupyterhub (pinned in
+# benchmarks/classroom/), configurable-http-proxy from npm (package-lock.json). Not for learners.
+CLASSROOM := benchmarks/classroom
+CLASSROOM_VENV := .venv-classroom
+CLASSROOM_STAMP := $(CLASSROOM_VENV)/.installed
+N ?= 10
+CLASSROOM_ARGS ?=
+
+classroom-install: $(CLASSROOM_STAMP) $(CLASSROOM)/node_modules/.package-lock.json
+
+$(CLASSROOM_STAMP): requirements.txt constraints.txt $(CLASSROOM)/requirements.txt $(CLASSROOM)/constraints.txt pyproject.toml
+	test -x $(CLASSROOM_VENV)/bin/python || $(PYTHON) -m venv $(CLASSROOM_VENV)
+	$(CLASSROOM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt \
+		-r $(CLASSROOM)/requirements.txt -c constraints.txt -c $(CLASSROOM)/constraints.txt
+	touch $@
+
+$(CLASSROOM)/node_modules/.package-lock.json: $(CLASSROOM)/package.json $(CLASSROOM)/package-lock.json
+	cd $(CLASSROOM) && npm ci --no-audit --no-fund
+
+# make classroom N=30 CLASSROOM_ARGS="--start staggered --max-load 2.5"
+classroom: classroom-install
+	$(CLASSROOM_VENV)/bin/python benchmarks/bench_classroom.py $(N) $(CLASSROOM_ARGS)
+
+# The classroom tests that start a real hub (one learner); the fast ones run in make test.
+test-classroom: classroom-install
+	$(CLASSROOM_VENV)/bin/python -m pytest -p no:nbval tests/test_classroom.py -m classroom -o addopts="" -v
+
+classroom-constraints: classroom-install
+	{ sed -n '1,2p' $(CLASSROOM)/constraints.txt; $(CLASSROOM_VENV)/bin/python -m pip freeze --exclude-editable \
+		| grep -vxiF -f constraints.txt; } > $(CLASSROOM)/constraints.tmp
+	mv $(CLASSROOM)/constraints.tmp $(CLASSROOM)/constraints.txt
+
 clean:
-	rm -rf $(VENV) $(VENV)-3.* build
+	rm -rf $(VENV) $(VENV)-3.* $(CLASSROOM_VENV) $(CLASSROOM)/node_modules build
