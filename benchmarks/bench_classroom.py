@@ -237,8 +237,12 @@ def report(result):
                        ("server_ready_s", "sign-in to server ready, s")):
         v = s[key]
         lines.append(f"{label:36} median {fmt(v['median'])}  p90 {fmt(v['p90'])}  max {fmt(v['max'])}")
+    lines.append(f"CPU: the class used {result['class_cpu_s']:.0f} s, the whole machine was busy "
+                 f"{result['machine_busy_cpu_s']:.0f} s, of {result['machine']['cores'] * result['wall_s']:.0f} "
+                 f"core-seconds in the wall time")
+    memory = result["machine_memory_mib"]
     lines.append(f"hub + proxy peak RSS: {s['hub_and_proxy_peak_rss_mib']:.0f} MiB; machine memory in use: "
-                 f"{result['machine_memory_mib']['before']:.0f} MiB before, peak {result['machine_memory_mib']['peak']:.0f}")
+                 f"{memory['before']:.0f} MiB before, peak {memory['peak']:.0f} MiB")
     for path, nb in s["notebooks"].items():
         ff, after_open, run = nb["first_figure_s"], nb["first_figure_after_open_s"], nb["run_s"]
         lines.append(f"{Path(path).name}: completed {nb['completed']}/{s['learners']}; first figure (s since sign-in) "
@@ -313,14 +317,17 @@ def main(argv=None, hub_factory=hub_module.ClassroomHub, say=print):
             result = run_class(args, hub, say=say)
     finally:
         signal.signal(signal.SIGTERM, previous)
+    loads = result["load_samples"]
     result.update({
         "start": args.start, "stagger_s": args.stagger if args.start == "staggered" else None,
         "notebooks": args.notebooks, "killed_at_stop": hub.killed,
         "load": {"at_start": gate["load_at_start"], "waited_s": gate["waited_s"], "gate_met": gate["met"],
-                 "max_load": args.max_load, "mean": statistics.fmean(result["load_samples"]) if result["load_samples"]
-                 else None, "max": max(result["load_samples"], default=None), "after": os.getloadavg()[0]},
-        "machine": {"cores": os.cpu_count(), "memory_gib": round(os.sysconf("SC_PHYS_PAGES") * processes.PAGE / 2**30, 1),
-                    "python": platform.python_version(), "when": datetime.datetime.now().isoformat(timespec="seconds")},
+                 "max_load": args.max_load, "mean": statistics.fmean(loads) if loads else None,
+                 "max": max(loads, default=None), "after": os.getloadavg()[0]},
+        "machine": {"cores": os.cpu_count(),
+                    "memory_gib": round(os.sysconf("SC_PHYS_PAGES") * processes.PAGE / 2**30, 1),
+                    "python": platform.python_version(),
+                    "when": datetime.datetime.now().isoformat(timespec="seconds")},
     })
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=1) + "\n")

@@ -132,8 +132,9 @@ class ClassroomHub:
     (hub, proxy, single-user servers, kernels) and removes the temporary folder."""
 
     def __init__(self, ip=ALLOWED_IP, log_path=None, start_timeout_s=600, venv=VENV, proxy=PROXY,
-                 notebooks=REPO / "notebooks"):
+                 notebooks=REPO / "notebooks", stop_grace_s=10.0):
         self.ip = checked_ip(ip)
+        self.stop_grace_s = stop_grace_s
         self.log_path = Path(log_path) if log_path else None
         self.start_timeout_s = start_timeout_s
         self.venv, self.proxy, self.notebooks = Path(venv), Path(proxy), Path(notebooks)
@@ -240,7 +241,7 @@ class ClassroomHub:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 pass
-        self.killed = processes.end_all(self.run_id)
+        self.killed = processes.end_all(self.run_id, grace_s=self.stop_grace_s)
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=10)
