@@ -104,7 +104,8 @@ classroom: classroom-install
 
 # The classroom tests that start a real hub (one learner); the fast ones run in make test.
 test-classroom: classroom-install
-	$(CLASSROOM_VENV)/bin/python -m pytest -p no:nbval tests/test_classroom.py -m classroom -o addopts="" -v
+	COURSE_CLASSROOM_TEST=1 $(CLASSROOM_VENV)/bin/python -m pytest tests/test_classroom.py -o addopts="" \
+		-p no:cacheprovider -v
 
 classroom-constraints: classroom-install
 	{ sed -n '1,2p' $(CLASSROOM)/constraints.txt; $(CLASSROOM_VENV)/bin/python -m pip freeze --exclude-editable \

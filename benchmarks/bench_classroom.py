@@ -30,11 +30,11 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE / "classroom"))
+sys.path.insert(0, str(HERE))
 
-import hub as hub_module  # noqa: E402 (lives in benchmarks/classroom)
-import learner as learner_module  # noqa: E402
-import processes  # noqa: E402
+from classroom import hub as hub_module  # noqa: E402 (benchmarks/classroom)
+from classroom import learner as learner_module  # noqa: E402
+from classroom import processes  # noqa: E402
 
 REPO = HERE.parent
 BUILD = REPO / "build" / "classroom"

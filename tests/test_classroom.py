@@ -22,9 +22,9 @@ from scripts import load_script
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "benchmarks" / "bench_classroom.py"
 bench = load_script(SCRIPT, "bench_classroom")
-import hub as hub_module  # noqa: E402 (benchmarks/classroom, put on sys.path by the script)
-import learner as learner_module  # noqa: E402
-import processes  # noqa: E402
+from classroom import hub as hub_module  # noqa: E402 (benchmarks/classroom, on sys.path through the script)
+from classroom import learner as learner_module  # noqa: E402
+from classroom import processes  # noqa: E402
 
 # A stand-in for jupyterhub: serves 200 on every GET at the bind_url's port (on FAKE_HUB_HOST, or
 # 127.0.0.1), after starting a "single-user server" in its own session that ignores SIGTERM.
@@ -223,7 +223,7 @@ DRIVER = textwrap.dedent("""\
     from scripts import load_script
     from pathlib import Path
     bench = load_script(Path({script!r}), "bench_classroom")
-    import hub as hub_module
+    from classroom import hub as hub_module
 
     def factory(**kwargs):
         return hub_module.ClassroomHub(venv=Path({venv!r}), proxy=Path({proxy!r}), stop_grace_s=1, **kwargs)

@@ -25,8 +25,9 @@ import time
 import uuid
 from pathlib import Path
 
-import processes
 import requests
+
+from . import processes
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
