@@ -138,6 +138,7 @@ class Sampler(threading.Thread):
         self.run_id, self.interval_s = run_id, interval_s
         self.stop_event = threading.Event()
         self.peak = {}  # group -> {"rss_kib", "pss_kib"}
+        self.peak_by_process = {}  # pid -> {"user", "role", "command", "rss_kib", "pss_kib"}
         self.last = {}  # group -> {"rss_kib", "pss_kib", "cpu_s", "kernels"}
         self.loads = []
         self.machine_used_kib = []
@@ -147,6 +148,9 @@ class Sampler(threading.Thread):
         for proc in processes.marked(self.run_id):
             group = proc.user or proc.role
             rss, pss = processes.memory_kib(proc.pid)
+            own = self.peak_by_process.setdefault(proc.pid, {"user": proc.user, "role": proc.role,
+                                                             "command": proc.command, "rss_kib": 0, "pss_kib": 0})
+            own["rss_kib"], own["pss_kib"] = max(own["rss_kib"], rss), max(own["pss_kib"], pss)
             entry = groups.setdefault(group, {"rss_kib": 0, "pss_kib": 0, "cpu_s": 0.0, "kernels": 0})
             entry["rss_kib"] += rss
             entry["pss_kib"] += pss
@@ -191,6 +195,15 @@ def spread(values):
             "count": len(values)}
 
 
+def kernel_peak(sampler, kernel_id):
+    """The sampler's peak record of the kernel process started for ``kernel_id`` (its command line
+    names its connection file, kernel-<id>.json), or None if it was never seen."""
+    for record in sampler.peak_by_process.values():
+        if record["role"] == "kernel" and f"kernel-{kernel_id}.json" in record["command"]:
+            return record
+    return None
+
+
 def summarise(learners, sampler, notebooks):
     """The class's figures from the learners' results (dicts) and the sampler."""
     names = [r["name"] for r in learners]
@@ -205,12 +218,17 @@ def summarise(learners, sampler, notebooks):
         "end_pss_mib": spread([sampler.last.get(n, {}).get("pss_kib", 0) / mib for n in names]),
         "cpu_s": spread([sampler.last.get(n, {}).get("cpu_s", 0.0) for n in names]),
         "server_ready_s": spread([r["server_ready_s"] for r in learners]),
+        "server_peak_pss_mib": spread([p["pss_kib"] / mib for p in sampler.peak_by_process.values()
+                                       if p["role"] == "server"]),
         "hub_and_proxy_peak_rss_mib": sum(sampler.peak.get(g, {}).get("rss_kib", 0) for g in ("hub", "proxy")) / mib,
         "notebooks": {},
     }
     for path in notebooks:
         runs = [nb for r in learners for nb in r["notebooks"] if nb["path"] == path]
+        kernels = [kernel_peak(sampler, nb["kernel_id"]) for nb in runs if nb["kernel_id"]]
         summary["notebooks"][path] = {
+            "kernel_peak_rss_mib": spread([k["rss_kib"] / mib for k in kernels if k]),
+            "kernel_peak_pss_mib": spread([k["pss_kib"] / mib for k in kernels if k]),
             "first_figure_s": spread([nb["first_figure_s"] for nb in runs]),
             "first_figure_after_open_s": spread([nb["first_figure_s"] - nb["opened_s"] for nb in runs
                                                  if nb["first_figure_s"] is not None and nb["opened_s"] is not None]),
@@ -234,6 +252,7 @@ def report(result):
              f"failures: {len(s['failures'])}" + "".join(f"\n  {f}" for f in s["failures"][:20])]
     for key, label in (("peak_rss_mib", "peak RSS per learner, MiB"), ("peak_pss_mib", "peak PSS per learner, MiB"),
                        ("end_pss_mib", "PSS at the end per learner, MiB"), ("cpu_s", "CPU seconds per learner"),
+                       ("server_peak_pss_mib", "single-user server peak PSS, MiB"),
                        ("server_ready_s", "sign-in to server ready, s")):
         v = s[key]
         lines.append(f"{label:36} median {fmt(v['median'])}  p90 {fmt(v['p90'])}  max {fmt(v['max'])}")
@@ -245,6 +264,9 @@ def report(result):
                  f"{memory['before']:.0f} MiB before, peak {memory['peak']:.0f} MiB")
     for path, nb in s["notebooks"].items():
         ff, after_open, run = nb["first_figure_s"], nb["first_figure_after_open_s"], nb["run_s"]
+        kernel = nb["kernel_peak_pss_mib"]
+        lines.append(f"{Path(path).name}: its kernel's peak PSS median {fmt(kernel['median'])} "
+                     f"max {fmt(kernel['max'])} MiB (RSS max {fmt(nb['kernel_peak_rss_mib']['max'])})")
         lines.append(f"{Path(path).name}: completed {nb['completed']}/{s['learners']}; first figure (s since sign-in) "
                      f"median {fmt(ff['median'])} p90 {fmt(ff['p90'])} max {fmt(ff['max'])}; since its kernel "
                      f"answered: median {fmt(after_open['median'])} max {fmt(after_open['max'])}; Run All median "
@@ -294,6 +316,7 @@ def run_class(args, hub, say=print):
         "class_cpu_s": ours_cpu_s,
         "machine_memory_mib": {"before": memory_before / 1024, "peak": max(sampler.machine_used_kib) / 1024},
         "load_samples": sampler.loads,
+        "processes": list(sampler.peak_by_process.values()),
     }
 
 

@@ -311,3 +311,11 @@ def test_one_learner_on_a_real_hub(tmp_path):
     assert 100 < peak < 4096, peak  # a server and a kernel: hundreds of MiB, not nothing, not gigabytes
     assert result["summary"]["cpu_s"]["max"] > 1
     assert run_folders() == before and result["killed_at_stop"] == []
+
+
+def test_the_processes_of_a_run_are_told_apart():
+    assert processes.Proc(1, "ann", "/v/bin/python3 -m ipykernel_launcher -f k.json").role == "kernel"
+    assert processes.Proc(1, "ann", "/v/bin/python3 /v/bin/jupyterhub-singleuser --allow-root").role == "server"
+    assert processes.Proc(1, "ann", "/usr/bin/node /v/jupyter_builder/yarn.js config --json").role == "helper"
+    assert processes.Proc(1, "", "node /c/node_modules/.bin/configurable-http-proxy --ip 127.0.0.1").role == "proxy"
+    assert processes.Proc(1, "", "/v/bin/python3 /v/bin/jupyterhub -f c.py").role == "hub"

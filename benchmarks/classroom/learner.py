@@ -31,6 +31,7 @@ class NotebookRun:
     """What one learner saw running one notebook (seconds since the learner's sign-in)."""
 
     path: str
+    kernel_id: str | None = None
     opened_s: float | None = None  # notebook read and its kernel ready
     first_figure_s: float | None = None  # first image/png output arrived
     finished_s: float | None = None  # last cell done
@@ -144,7 +145,7 @@ class Learner:
         self.result.notebooks.append(run)
         try:
             cells, kernel_id, _ = self.open_notebook(path)
-            run.cells = len(cells)
+            run.cells, run.kernel_id = len(cells), kernel_id
             url = self.server_api(f"kernels/{kernel_id}/channels").replace("http://", "ws://", 1)
             channel = websocket.create_connection(
                 f"{url}?session_id={uuid.uuid4().hex}", timeout=self.cell_timeout_s,

@@ -32,11 +32,12 @@ class Proc:
 
     @property
     def role(self):
-        """'kernel', 'server' (a single-user server), 'proxy' or 'hub'."""
+        """'kernel', 'server' (a single-user server), 'helper' (another process of a learner's server,
+        such as the short `yarn config` JupyterLab runs at start-up), 'proxy' or 'hub'."""
         if "ipykernel" in self.command:
             return "kernel"
         if self.user:
-            return "server"
+            return "server" if "jupyterhub-singleuser" in self.command else "helper"
         return "proxy" if "configurable-http-proxy" in self.command else "hub"
 
 
