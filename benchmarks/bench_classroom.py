@@ -148,13 +148,15 @@ class Sampler(threading.Thread):
         for proc in processes.marked(self.run_id):
             group = proc.user or proc.role
             rss, pss = processes.memory_kib(proc.pid)
+            cpu = processes.cpu_seconds(proc.pid)
             own = self.peak_by_process.setdefault(proc.pid, {"user": proc.user, "role": proc.role,
                                                              "command": proc.command, "rss_kib": 0, "pss_kib": 0})
             own["rss_kib"], own["pss_kib"] = max(own["rss_kib"], rss), max(own["pss_kib"], pss)
+            own["cpu_s"] = max(own.get("cpu_s", 0.0), cpu)
             entry = groups.setdefault(group, {"rss_kib": 0, "pss_kib": 0, "cpu_s": 0.0, "kernels": 0})
             entry["rss_kib"] += rss
             entry["pss_kib"] += pss
-            entry["cpu_s"] += processes.cpu_seconds(proc.pid)
+            entry["cpu_s"] += cpu
             entry["kernels"] += proc.role == "kernel"
         for group, entry in groups.items():
             peak = self.peak.setdefault(group, {"rss_kib": 0, "pss_kib": 0})
@@ -229,6 +231,7 @@ def summarise(learners, sampler, notebooks):
         summary["notebooks"][path] = {
             "kernel_peak_rss_mib": spread([k["rss_kib"] / mib for k in kernels if k]),
             "kernel_peak_pss_mib": spread([k["pss_kib"] / mib for k in kernels if k]),
+            "kernel_cpu_s": spread([k["cpu_s"] for k in kernels if k]),
             "first_figure_s": spread([nb["first_figure_s"] for nb in runs]),
             "first_figure_after_open_s": spread([nb["first_figure_s"] - nb["opened_s"] for nb in runs
                                                  if nb["first_figure_s"] is not None and nb["opened_s"] is not None]),
@@ -266,7 +269,8 @@ def report(result):
         ff, after_open, run = nb["first_figure_s"], nb["first_figure_after_open_s"], nb["run_s"]
         kernel = nb["kernel_peak_pss_mib"]
         lines.append(f"{Path(path).name}: its kernel's peak PSS median {fmt(kernel['median'])} "
-                     f"max {fmt(kernel['max'])} MiB (RSS max {fmt(nb['kernel_peak_rss_mib']['max'])})")
+                     f"max {fmt(kernel['max'])} MiB (RSS max {fmt(nb['kernel_peak_rss_mib']['max'])}); its CPU "
+                     f"seconds median {fmt(nb['kernel_cpu_s']['median'])} max {fmt(nb['kernel_cpu_s']['max'])}")
         lines.append(f"{Path(path).name}: completed {nb['completed']}/{s['learners']}; first figure (s since sign-in) "
                      f"median {fmt(ff['median'])} p90 {fmt(ff['p90'])} max {fmt(ff['max'])}; since its kernel "
                      f"answered: median {fmt(after_open['median'])} max {fmt(after_open['max'])}; Run All median "
