@@ -98,6 +98,9 @@ def parse_args(argv=None):
                         help="notebooks each learner runs, in order (default: 01 and 09)")
     parser.add_argument("--ip", type=loopback_ip, default=hub_module.ALLOWED_IP,
                         help="address everything listens on; only 127.0.0.1 is accepted")
+    parser.add_argument("--kernel-transport", choices=hub_module.KERNEL_TRANSPORTS, default="ipc",
+                        help="how servers reach their kernels: ipc (Unix sockets, the default) or tcp (Jupyter's "
+                             "default, ports on 127.0.0.1; races for ports when a class starts together)")
     parser.add_argument("--timeout", type=positive_int("--timeout"), default=3600,
                         help="seconds after which the whole run is stopped (default 3600)")
     parser.add_argument("--max-load", type=non_negative_float("--max-load"), default=None,
@@ -249,7 +252,8 @@ def fmt(value, digits=1):
 def report(result):
     """The summary as plain text lines."""
     s = result["summary"]
-    lines = [f"{s['learners']} learners, start {result['start']}, wall time {result['wall_s']:.0f} s, "
+    lines = [f"{s['learners']} learners, start {result['start']}, kernels over {result['kernel_transport']}, "
+             f"wall time {result['wall_s']:.0f} s, "
              f"load average at start {result['load']['at_start']:.2f}, during: mean {fmt(result['load']['mean'], 2)} "
              f"max {fmt(result['load']['max'], 2)}, after {result['load']['after']:.2f}",
              f"failures: {len(s['failures'])}" + "".join(f"\n  {f}" for f in s["failures"][:20])]
@@ -335,7 +339,7 @@ def main(argv=None, hub_factory=hub_module.ClassroomHub, say=print):
         if not gate["met"]:
             say(f"load average still {gate['load_at_start']:.2f} after {gate['waited_s']} s: starting anyway (noted)")
     BUILD.mkdir(parents=True, exist_ok=True)
-    hub = hub_factory(ip=args.ip, log_path=args.output.with_suffix(".hub.log"))
+    hub = hub_factory(ip=args.ip, log_path=args.output.with_suffix(".hub.log"), kernel_transport=args.kernel_transport)
     atexit.register(hub.stop)
     previous = signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
@@ -346,7 +350,8 @@ def main(argv=None, hub_factory=hub_module.ClassroomHub, say=print):
         signal.signal(signal.SIGTERM, previous)
     loads = result["load_samples"]
     result.update({
-        "start": args.start, "stagger_s": args.stagger if args.start == "staggered" else None,
+        "start": args.start, "kernel_transport": args.kernel_transport,
+        "stagger_s": args.stagger if args.start == "staggered" else None,
         "notebooks": args.notebooks, "killed_at_stop": hub.killed,
         "load": {"at_start": gate["load_at_start"], "waited_s": gate["waited_s"], "gate_met": gate["met"],
                  "max_load": args.max_load, "mean": statistics.fmean(loads) if loads else None,

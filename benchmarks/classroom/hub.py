@@ -106,6 +106,9 @@ c.Spawner.start_timeout = {start_timeout}
 c.Spawner.http_timeout = {start_timeout}
 c.Spawner.default_url = "/lab"
 c.Spawner.environment = {environment!r}
+# Kernels' connection files (and, over ipc, their sockets) in a short folder of the learner's own:
+# a Unix socket's path must be shorter than 108 bytes.
+c.Spawner.environment["JUPYTER_RUNTIME_DIR"] = lambda spawner: str(RUN / "rt" / spawner.user.name)
 
 
 def give_notebooks(spawner):
@@ -127,14 +130,25 @@ SERVER_ARGS = [
 ]
 
 
+# How a server talks to its kernels. "tcp" (Jupyter's default) picks free ports on 127.0.0.1 and
+# hands them to the kernel, which binds them a moment later: with many kernels starting at once,
+# another process can take a port in between and the kernel dies ("Address already in use").
+# "ipc" uses Unix sockets in the learner's runtime folder: no ports, no race, nothing listening.
+KERNEL_TRANSPORTS = ("ipc", "tcp")
+LONGEST_LEARNER_NAME = 12  # learner01 ... learner9999
+
+
 class ClassroomHub:
     """One JupyterHub (and its proxy) for one simulated class.  ``with ClassroomHub(...) as hub:``
     starts it and waits until it answers; leaving the block ends every process of the run
     (hub, proxy, single-user servers, kernels) and removes the temporary folder."""
 
     def __init__(self, ip=ALLOWED_IP, log_path=None, start_timeout_s=600, venv=VENV, proxy=PROXY,
-                 notebooks=REPO / "notebooks", stop_grace_s=10.0):
+                 notebooks=REPO / "notebooks", stop_grace_s=10.0, kernel_transport="ipc"):
         self.ip = checked_ip(ip)
+        if kernel_transport not in KERNEL_TRANSPORTS:
+            raise ValueError(f"kernel_transport must be one of {KERNEL_TRANSPORTS}, got {kernel_transport!r}")
+        self.kernel_transport = kernel_transport
         self.stop_grace_s = stop_grace_s
         self.log_path = Path(log_path) if log_path else None
         self.start_timeout_s = start_timeout_s
@@ -174,8 +188,18 @@ class ClassroomHub:
             "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
         }
 
+    def check_socket_paths(self, longest_name=LONGEST_LEARNER_NAME):
+        """Over ipc, a kernel's socket is RUN/rt/<learner>/kernel-<36-character id>-ipc-<n>: refuse a
+        temporary folder too long for that (Unix sockets: at most 107 bytes)."""
+        longest = len(str(self.run_dir / "rt" / ("x" * longest_name) / f"kernel-{uuid.uuid4()}-ipc-9"))
+        if self.kernel_transport == "ipc" and longest > 107:
+            raise ClassroomError(f"the temporary folder {self.run_dir} is too long for kernels' Unix sockets "
+                                 f"({longest} > 107 bytes): set TMPDIR to a shorter folder, "
+                                 "or use --kernel-transport tcp")
+
     def write_config(self):
-        server_args = list(SERVER_ARGS) + (["--allow-root"] if os.geteuid() == 0 else [])
+        server_args = list(SERVER_ARGS) + [f"--KernelManager.transport={self.kernel_transport}"]
+        server_args += ["--allow-root"] if os.geteuid() == 0 else []
         text = CONFIG.format(
             ip=self.ip, run_dir=str(self.run_dir), notebooks=str(self.notebooks), port=self.port,
             hub_port=free_port(self.ip), api_port=free_port(self.ip), proxy=str(self.proxy),
@@ -192,6 +216,7 @@ class ClassroomHub:
             raise ClassroomError(problem)
         self.run_dir = Path(tempfile.mkdtemp(prefix="classroom-"))
         self.port = free_port(self.ip)
+        self.check_socket_paths()
         config = self.write_config()
         env = dict(os.environ, **{processes.MARK: self.run_id})
         env["PATH"] = f"{self.venv / 'bin'}:{env.get('PATH', '/usr/bin:/bin')}"
