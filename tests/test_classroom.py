@@ -319,3 +319,26 @@ def test_the_processes_of_a_run_are_told_apart():
     assert processes.Proc(1, "ann", "/usr/bin/node /v/jupyter_builder/yarn.js config --json").role == "helper"
     assert processes.Proc(1, "", "node /c/node_modules/.bin/configurable-http-proxy --ip 127.0.0.1").role == "proxy"
     assert processes.Proc(1, "", "/v/bin/python3 /v/bin/jupyterhub -f c.py").role == "hub"
+
+
+def test_kernel_transport_is_checked_and_reaches_the_servers(tmp_path, fake_tools, capsys):
+    with pytest.raises(SystemExit):
+        bench.parse_args(["3", "--kernel-transport", "udp"])
+    assert "--kernel-transport: invalid choice: 'udp'" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="kernel_transport must be one of"):
+        hub_module.ClassroomHub(kernel_transport="udp")
+    for transport in hub_module.KERNEL_TRANSPORTS:
+        hub = hub_module.ClassroomHub(venv=fake_tools[0], proxy=fake_tools[1], kernel_transport=transport)
+        hub.run_dir, hub.port = tmp_path, 8000
+        assert f"'--KernelManager.transport={transport}'" in hub.write_config().read_text()
+
+
+def test_a_temporary_folder_too_long_for_unix_sockets_is_refused(tmp_path, fake_tools):
+    hub = hub_module.ClassroomHub(venv=fake_tools[0], proxy=fake_tools[1])
+    hub.run_dir = Path("/tmp/classroom-abcdefgh")
+    hub.check_socket_paths()  # the usual length passes
+    hub.run_dir = tmp_path / ("x" * 40)
+    with pytest.raises(hub_module.ClassroomError, match="set TMPDIR to a shorter folder"):
+        hub.check_socket_paths()
+    hub.kernel_transport = "tcp"
+    hub.check_socket_paths()  # no sockets on disk over tcp
