@@ -9,6 +9,7 @@
 #   make student       student versions of every notebook (solutions removed) in student/
 #   make colab-cell    the Colab install block in every notebook's setup cell (after adding a notebook)
 #   make slides        a reveal.js deck per notebook in build/slides/, for viewing offline (needs npm once)
+#   make classroom N=10  N simulated learners on a local JupyterHub (docs/classroom-sizing.md)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -33,7 +34,8 @@ LAB_FLAGS := --LabApp.news_url=None \
 LAB_ARGS ?=
 
 .PHONY: install lab test test-portable test-browser lint benchmark benchmark-lab benchmark-browser manifest simulate constraints clean \
-	student colab-cell slides
+	student colab-cell slides \
+	classroom classroom-install test-classroom classroom-constraints
 
 install: $(STAMP)
 
@@ -115,5 +117,39 @@ student:
 colab-cell:
 	$(PYTHON) .ci/classroom.py colab-cell
 
+
+# The classroom measurement (docs/classroom-sizing.md): its own venv with jupyterhub (pinned in
+# benchmarks/classroom/), configurable-http-proxy from npm (package-lock.json). Not for learners.
+CLASSROOM := benchmarks/classroom
+CLASSROOM_VENV := .venv-classroom
+CLASSROOM_STAMP := $(CLASSROOM_VENV)/.installed
+N ?= 10
+CLASSROOM_ARGS ?=
+
+classroom-install: $(CLASSROOM_STAMP) $(CLASSROOM)/node_modules/.package-lock.json
+
+$(CLASSROOM_STAMP): requirements.txt constraints.txt $(CLASSROOM)/requirements.txt $(CLASSROOM)/constraints.txt pyproject.toml
+	test -x $(CLASSROOM_VENV)/bin/python || $(PYTHON) -m venv $(CLASSROOM_VENV)
+	$(CLASSROOM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt \
+		-r $(CLASSROOM)/requirements.txt -c constraints.txt -c $(CLASSROOM)/constraints.txt
+	touch $@
+
+$(CLASSROOM)/node_modules/.package-lock.json: $(CLASSROOM)/package.json $(CLASSROOM)/package-lock.json
+	cd $(CLASSROOM) && npm ci --no-audit --no-fund
+
+# make classroom N=30 CLASSROOM_ARGS="--start staggered --max-load 2.5"
+classroom: classroom-install
+	$(CLASSROOM_VENV)/bin/python benchmarks/bench_classroom.py $(N) $(CLASSROOM_ARGS)
+
+# The classroom tests that start a real hub (one learner); the fast ones run in make test.
+test-classroom: classroom-install
+	COURSE_CLASSROOM_TEST=1 $(CLASSROOM_VENV)/bin/python -m pytest tests/test_bench_classroom.py -o addopts="" \
+		-p no:cacheprovider -v
+
+classroom-constraints: classroom-install
+	{ sed -n '1,2p' $(CLASSROOM)/constraints.txt; $(CLASSROOM_VENV)/bin/python -m pip freeze --exclude-editable \
+		| grep -vxiF -f constraints.txt; } > $(CLASSROOM)/constraints.tmp
+	mv $(CLASSROOM)/constraints.tmp $(CLASSROOM)/constraints.txt
+
 clean:
-	rm -rf $(VENV) $(VENV)-3.* build docs/slides/node_modules
+	rm -rf $(VENV) $(VENV)-3.* $(CLASSROOM_VENV) $(CLASSROOM)/node_modules build docs/slides/node_modules
