@@ -30,7 +30,7 @@ from helpers.corpus import Corpus
 from helpers.laws import ChinchillaLaw
 
 __all__ = ["TARGET_FACTOR", "FINAL_SHARE", "RunConfig", "Commitment", "IsoFLOPSlice", "Score", "Ledger",
-           "run_config", "isoflop_slices", "plan_problems", "SLICE_SPREAD", "TIE"]
+           "run_config", "isoflop_slices", "plan_problems", "SLICE_SPREAD", "TIE", "DTYPE"]
 
 TARGET_FACTOR = 10     # the target budget is at least this many times any screening run
 FINAL_SHARE = 0.9      # the final run must spend between this share of the target and all of it
@@ -39,6 +39,11 @@ SLICE_SPREAD = 1.3     # runs whose compute lies within this factor form one Iso
 # spread of held-out losses, measured with seeds 0-3 of three runs: width 24 on 166,528 bytes (0.6%) and
 # width 72 on 49,344 bytes (0.9%), both 1e10 FLOP, and width 84 on 403,200 bytes, 1e11 FLOP (0.6%).
 TIE = 0.01
+# The game's runs train in float64: their losses then come out the same on every CPU (to 8 decimals,
+# checked with numpy's AVX-512, AVX2 and baseline code paths), so a committed game replays exactly.
+# In float32 the last bits of the vector kernels differ between CPUs and training amplifies them:
+# the final run's loss moved by 0.4% between code paths, enough to flip a 3% verdict.
+DTYPE = np.float64
 
 
 @dataclass(frozen=True)
@@ -349,7 +354,8 @@ class Ledger:
 
     def _train(self, config, progress):
         # tinylm rounds tokens down to whole batches itself, so config.tokens trains the same run.
-        return tinylm.train_run(self.corpus, config.width, config.tokens, seed=config.seed, progress=progress)
+        return tinylm.train_run(self.corpus, config.width, config.tokens, seed=config.seed, progress=progress,
+                                dtype=DTYPE)
 
     def __repr__(self):
         return (f"Ledger(budget={self.budget:.3g}, spent={self.spent:.3g}, runs={len(self._screened)}, "
