@@ -14,6 +14,7 @@ before it; parameters beyond what U tokens can use lose value the same way.
 Units: N in parameters, D and U in tokens, C in FLOP (C = 6 N D), losses in nats per token.
 U may exceed D: only min(U, D) unique tokens are seen (the README's grid search does the same).
 """
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,7 +51,7 @@ class DataConstrainedLaw:
         _store(self, **{name: positive_scalar(name, getattr(self, name))
                         for name in ("E", "A", "B", "alpha", "beta", "R_D_star", "R_N_star")})
 
-    @property
+    @functools.cached_property  # made once per law: loss() and params_for_data() use it on every call
     def chinchilla(self):
         """The same law with unlimited unique data: a laws.ChinchillaLaw (E, A, B, alpha, beta)."""
         return ChinchillaLaw(E=self.E, A=self.A, B=self.B, alpha=self.alpha, beta=self.beta)
